@@ -1,0 +1,1 @@
+"""Evaluation: Parzen window, mode coverage, Frechet distance, classifier features."""

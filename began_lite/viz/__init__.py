@@ -1,0 +1,1 @@
+"""Plots the book and the trainer share: sample grids, curves, ipywidgets controls."""
