@@ -11,7 +11,6 @@ setup: $(STAMP)
 
 $(STAMP): requirements.txt pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --upgrade pip
 	$(PY) -m pip install --quiet -r requirements.txt
 	touch $(STAMP)
 
@@ -19,4 +18,4 @@ train: $(STAMP)
 	$(PY) -m began_lite train --preset mnist
 
 test: $(STAMP)
-	$(PY) -m pytest tests chapters --nbval-current-env
+	$(PY) -m pytest --nbval tests chapters
