@@ -1,1 +1,3 @@
 """Plots the book and the trainer share: sample grids, curves, ipywidgets controls."""
+from began_lite.viz.control import (kt_widget, plot_kt_simulation, settle_summary,  # noqa: F401
+                                    simulate_kt, trajectory_from_rows)
