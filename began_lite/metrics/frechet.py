@@ -37,7 +37,7 @@ def gaussian_frechet_distance(mu_a, sigma_a, mu_b, sigma_b) -> float:
 
 
 def frechet_distance(features_a, features_b) -> float:
-    """Fréchet distance between Gaussians fitted to two (N, d) feature sets (means, covariances)."""
+    """Fréchet distance between the Gaussians fitted to two (N, d) feature sets."""
     a = _as_features(features_a, "features_a")
     b = _as_features(features_b, "features_b")
     if a.shape[1] != b.shape[1]:
