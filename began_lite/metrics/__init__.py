@@ -1,2 +1,5 @@
 """Evaluation: Parzen window, mode coverage, Frechet distance, classifier features."""
 from began_lite.metrics.frechet import frechet_distance, gaussian_frechet_distance  # noqa: F401
+from began_lite.metrics.modes import mode_coverage  # noqa: F401
+from began_lite.metrics.parzen import (parzen_log_density, parzen_log_likelihood,  # noqa: F401
+                                       select_parzen_sigma)
