@@ -1,6 +1,35 @@
 """Networks: MLPs for toy GANs, a small DCGAN-like pair, and BEGAN's autoencoder (section 3.5).
 
 Shapes: vectors are (B, D); images are (B, C, S, S) float tensors in [-1, 1].
+
+BEGAN (Berthelot et al. 2017, section 3.5), as read here:
+- Encoder: a 3x3 conv C -> n, then one scale per size S, S/2, ..., 8 with filters n, 2n, 3n, ...
+  (linear growth "with each down-sampling"). Each scale has `repeat` 3x3 conv + ELU layers; at
+  every scale after the first, the first of them is the down-sampling ("sub-sampling with
+  stride 2") conv that also raises the width. The 8x8 map is flattened and mapped to h by a
+  fully connected layer with no nonlinearity.
+- Decoder / generator: a fully connected map h -> 8x8xn (no nonlinearity) gives h0; each scale
+  has `repeat` 3x3 conv + ELU layers of constant width n, nearest-neighbour up-sampling x2
+  between scales, and a final 3x3 conv to C. Skip connections (3.5.1): after each up-sampling,
+  h0 up-sampled to the same size is concatenated, so that scale's first conv sees 2n channels.
+- Vanishing residuals (3.5.1): every conv whose input and output have the same shape computes
+  carry * in + (1 - carry) * out; carry = 0 is the plain network.
+
+Parameter count of the paper's 128 px model (n=128, h=z_dim=64, repeat=2, RGB), G + D, with
+`count_parameters`: 20,808,262 here, against the paper's 17.3M. Other readings of section 3.5,
+counted the same way (G + D, no skip connections):
+| reading | G + D |
+| --- | --- |
+| this one: the stride-2 conv is the first of a scale's `repeat` convs | 20.81M |
+| a separate stride-2 conv after the `repeat` convs, same width (public TF code) | 25.23M |
+| a separate stride-2 conv after the `repeat` convs that raises the width | 28.77M |
+| the last of a scale's `repeat` convs is strided and raises the width | 24.35M |
+| this one with decoder widths 5n, 4n, ..., n instead of constant n | 47.36M |
+| this one with skip connections | 21.99M |
+| this one without repeats at 8x8 (only the stride-2 conv reaches 5n) | 17.12M |
+Most of the weight sits at 8x8: with 5n = 640 filters the stride-2 conv, the 640 -> 640 conv and
+the 40960 -> 64 map hold 9.26M of the encoder's 16.78M. The text does not pin down the 8x8
+scale; the 17.12M reading (closest to 17.3M) drops a conv the text asks for, so it is not used.
 """
 
 import math
@@ -109,3 +138,140 @@ class ConvDiscriminator(nn.Module):
 def count_parameters(module: nn.Module) -> int:
     """Number of trainable parameters of `module`."""
     return sum(p.numel() for p in module.parameters() if p.requires_grad)
+
+
+def _check_widths(**widths: int) -> None:
+    """UserError unless every named width is a positive int."""
+    for name, value in widths.items():
+        if not isinstance(value, int) or value < 1:
+            raise UserError(f"{name} must be a positive integer, got {value!r}")
+
+
+class ConvELU(nn.Module):
+    """3x3 conv + ELU; a vanishing residual when input and output have the same shape.
+
+    `carry` is a plain float, not a parameter or a buffer, so checkpoints never hold it:
+    out = carry * x + (1 - carry) * elu(conv(x)), and carry = 0 runs the plain layer exactly.
+    Under torch.compile each new carry value is a new constant (a recompile); set it coarsely.
+    """
+
+    def __init__(self, in_channels: int, out_channels: int, stride: int = 1,
+                 residual: bool = True):
+        super().__init__()
+        self.conv = nn.Conv2d(in_channels, out_channels, 3, stride=stride, padding=1)
+        self.act = nn.ELU()
+        self.residual = residual and stride == 1 and in_channels == out_channels
+        self.carry = 0.0
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, in, S, S) -> (B, out, S / stride, S / stride)."""
+        out = self.act(self.conv(x))
+        if self.residual and self.carry > 0.0:
+            return self.carry * x + (1.0 - self.carry) * out
+        return out
+
+
+def set_carry(module: nn.Module, carry: float) -> None:
+    """Set the vanishing-residual carry on every ConvELU block inside `module`."""
+    if not 0.0 <= carry <= 1.0:
+        raise UserError(f"carry must lie in [0, 1], got {carry}")
+    for block in module.modules():
+        if isinstance(block, ConvELU):
+            block.carry = float(carry)
+
+
+def carry_at(step: int, residual_steps: int) -> float:
+    """Carry at `step`: 1 -> 0 linearly over `residual_steps` (paper: 16k); 0 when that is 0."""
+    if residual_steps <= 0:
+        return 0.0
+    return max(0.0, 1.0 - step / residual_steps)
+
+
+class Encoder(nn.Module):
+    """BEGAN encoder: (B, C, S, S) -> (B, h); widths n, 2n, 3n, ... down to 8x8, then a linear map."""
+
+    def __init__(self, image_size: int, channels: int, n: int, h: int, repeat: int = 2):
+        super().__init__()
+        _check_widths(channels=channels, n=n, h=h, repeat=repeat)
+        scales = _check_size(image_size, 8) + 1
+        blocks: list[nn.Module] = [ConvELU(channels, n, residual=False)]
+        width = n
+        for i in range(scales):
+            for r in range(repeat):
+                down = i > 0 and r == 0  # the first conv of each smaller scale sub-samples
+                blocks.append(ConvELU(width, n * (i + 1), stride=2 if down else 1))
+                width = n * (i + 1)
+        self.convs = nn.Sequential(*blocks)
+        self.fc = nn.Linear(width * 8 * 8, h)  # no nonlinearity at the boundary (paper)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, C, S, S) -> (B, h)."""
+        return self.fc(self.convs(x).flatten(1))
+
+
+class Decoder(nn.Module):
+    """BEGAN decoder: (B, h) -> (B, C, S, S); width n throughout, nearest up-sampling x2.
+
+    The output is linear, as in the paper's public code: a tanh would flatten the gradient of the
+    pixel loss near -1 and 1, where much of an image (background, hair) sits, and the reconstruction
+    target already lies in [-1, 1]. Callers clamp samples to [-1, 1] for display.
+    """
+
+    def __init__(self, image_size: int, channels: int, n: int, h: int, repeat: int = 2,
+                 skip: bool = False):
+        super().__init__()
+        _check_widths(channels=channels, n=n, h=h, repeat=repeat)
+        self.n, self.skip = n, skip
+        self.fc = nn.Linear(h, n * 8 * 8)  # h0, no nonlinearity (paper)
+        self.scales = nn.ModuleList()
+        for i in range(_check_size(image_size, 8) + 1):
+            first_in = 2 * n if skip and i > 0 else n  # h0 concatenated after each up-sampling
+            self.scales.append(nn.Sequential(
+                *[ConvELU(first_in if r == 0 else n, n) for r in range(repeat)]))
+        self.out = nn.Conv2d(n, channels, 3, padding=1)
+
+    def forward(self, h: torch.Tensor) -> torch.Tensor:
+        """(B, h) -> (B, C, S, S), linear output."""
+        h0 = self.fc(h).reshape(h.shape[0], self.n, 8, 8)
+        x = h0
+        for i, scale in enumerate(self.scales):
+            if i > 0:
+                x = nn.functional.interpolate(x, scale_factor=2, mode="nearest")
+                if self.skip:
+                    up = nn.functional.interpolate(h0, scale_factor=2 ** i, mode="nearest")
+                    x = torch.cat([x, up], dim=1)
+            x = scale(x)
+        return self.out(x)
+
+
+class AutoEncoder(nn.Module):
+    """BEGAN discriminator: encoder then decoder, (B, C, S, S) -> reconstruction (B, C, S, S)."""
+
+    def __init__(self, image_size: int, channels: int, n: int, h: int, repeat: int = 2,
+                 skip: bool = False):
+        super().__init__()
+        self.encoder = Encoder(image_size, channels, n, h, repeat)
+        self.decoder = Decoder(image_size, channels, n, h, repeat, skip)
+
+    def encode(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, C, S, S) -> (B, h) embedding."""
+        return self.encoder(x)
+
+    def forward(self, x: torch.Tensor) -> torch.Tensor:
+        """(B, C, S, S) -> (B, C, S, S) reconstruction."""
+        return self.decoder(self.encoder(x))
+
+
+class Generator(Decoder):
+    """BEGAN generator: the decoder's shape with h = z_dim, (B, z_dim) -> (B, C, S, S)."""
+
+    def __init__(self, image_size: int, channels: int, n: int, z_dim: int, repeat: int = 2,
+                 skip: bool = False):
+        super().__init__(image_size, channels, n, z_dim, repeat, skip)
+
+
+def build_began(image_size: int, channels: int, n: int, h: int, z_dim: int, repeat: int = 2,
+                skip: bool = False) -> tuple[Generator, AutoEncoder]:
+    """The BEGAN pair (generator, discriminator) for one configuration."""
+    generator = Generator(image_size, channels, n, z_dim, repeat, skip)
+    return generator, AutoEncoder(image_size, channels, n, h, repeat, skip)
