@@ -8,6 +8,15 @@ from began_lite import nets
 from began_lite.errors import UserError
 
 
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny tensors: a second intra-op thread only adds contention on a shared machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+
 def test_mlp_shapes_and_depth():
     mlp = nets.MLP(2, 16, 3, depth=3)
     assert mlp(torch.randn(5, 2)).shape == (5, 3)

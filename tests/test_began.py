@@ -1,0 +1,192 @@
+"""Tests for began_lite.began: L, the k_t controller, M_global, sample_z and one BEGAN step."""
+
+import copy
+
+import pytest
+import torch
+
+from began_lite import began, nets
+from began_lite.errors import UserError
+
+
+@pytest.fixture(autouse=True, scope="module")
+def one_thread():
+    """Tiny tensors: a second intra-op thread only adds contention on a shared machine."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(threads)
+
+V = torch.tensor([[1.0, -1.0], [0.5, 0.0]]).reshape(2, 1, 1, 2)
+DV = torch.tensor([[0.0, 0.0], [0.0, 1.0]]).reshape(2, 1, 1, 2)
+
+
+def test_reconstruction_loss_by_hand():
+    # |v - D(v)| = [[1, 1], [0.5, 1]]
+    assert torch.allclose(began.reconstruction_loss(V, DV, 1, per_image=True),
+                          torch.tensor([1.0, 0.75]))
+    assert began.reconstruction_loss(V, DV, 1).item() == pytest.approx(0.875)
+    assert torch.allclose(began.reconstruction_loss(V, DV, 2, per_image=True),
+                          torch.tensor([1.0, 0.625]))
+    assert began.reconstruction_loss(V, DV, 2).item() == pytest.approx(0.8125)
+    assert began.reconstruction_loss(V, DV).shape == ()
+
+
+def test_reconstruction_loss_float32_and_bad_eta():
+    loss = began.reconstruction_loss(V.bfloat16(), DV.bfloat16())
+    assert loss.dtype == torch.float32
+    with pytest.raises(UserError, match="eta"):
+        began.reconstruction_loss(V, DV, eta=3)
+
+
+def test_kt_update_value_and_clipping():
+    assert began.kt_update(0.5, 0.2, 0.05, gamma=0.5, lambda_k=0.1) == pytest.approx(0.505)
+    assert began.kt_update(0.5, 0.2, 0.3, gamma=0.5, lambda_k=0.1) == pytest.approx(0.48)
+    assert began.kt_update(0.999, 1.0, 0.0, gamma=1.0, lambda_k=0.1) == 1.0
+    assert began.kt_update(0.001, 0.0, 1.0, gamma=1.0, lambda_k=0.1) == 0.0
+    k = began.kt_update(torch.tensor(0.5), torch.tensor(0.2), torch.tensor(0.05), 0.5, 0.1)
+    assert isinstance(k, float) and k == pytest.approx(0.505)
+
+
+def test_convergence_measure():
+    assert began.convergence_measure(0.2, 0.3, gamma=0.5) == pytest.approx(0.4)
+    assert began.convergence_measure(0.2, 0.05, gamma=0.5) == pytest.approx(0.25)
+    m = began.convergence_measure(torch.tensor(0.2), torch.tensor(0.1), 0.5)
+    assert isinstance(m, float) and m == pytest.approx(0.2)
+
+
+def test_sample_z_range_and_determinism():
+    z = began.sample_z(4000, 8, torch.Generator().manual_seed(3))
+    assert z.shape == (4000, 8) and z.dtype == torch.float32
+    assert z.min() >= -1 and z.max() <= 1
+    assert z.min() < -0.99 and z.max() > 0.99 and abs(z.mean()) < 0.02
+    again = began.sample_z(4000, 8, torch.Generator().manual_seed(3), device="cpu")
+    other = began.sample_z(4000, 8, torch.Generator().manual_seed(4))
+    assert torch.equal(z, again) and not torch.equal(z, other)
+
+
+def _setup(seed=0, size=8, z_dim=4):
+    torch.manual_seed(seed)
+    g, d = nets.build_began(size, channels=1, n=4, h=4, z_dim=z_dim, repeat=1)
+    opt_g = torch.optim.Adam(g.parameters(), lr=1e-3)
+    opt_d = torch.optim.Adam(d.parameters(), lr=1e-3)
+    real = torch.rand(4, 1, size, size) * 2 - 1
+    return g, d, opt_g, opt_d, real
+
+
+def _params(module):
+    return [p.detach().clone() for p in module.parameters()]
+
+
+def _same(a, b):
+    return all(torch.equal(x, y) for x, y in zip(a, b))
+
+
+def test_step_updates_both_and_returns_new_k():
+    g, d, opt_g, opt_d, real = _setup()
+    g0, d0 = _params(g), _params(d)
+    r = began.began_step(g, d, opt_g, opt_d, real, 0.3, gamma=0.5, lambda_k=0.01, z_dim=4,
+                         rng=torch.Generator().manual_seed(1))
+    values = [r.loss_real, r.loss_fake, r.loss_d, r.loss_g, r.k, r.M]
+    assert all(isinstance(v, float) and torch.isfinite(torch.tensor(v)) for v in values)
+    assert r.k == began.kt_update(0.3, r.loss_real, r.loss_fake, 0.5, 0.01)
+    assert r.M == began.convergence_measure(r.loss_real, r.loss_fake, 0.5)
+    assert r.loss_g == r.loss_fake
+    assert not _same(g0, _params(g)) and not _same(d0, _params(d))
+
+
+@pytest.mark.parametrize("gamma, k, up", [(100.0, 0.0, True), (0.0, 0.5, False)])
+def test_k_moves_toward_equilibrium(gamma, k, up):
+    # gamma L(x) far above L(G(z)) pushes k up; gamma = 0 leaves only -L(G(z)), so k drops.
+    g, d, opt_g, opt_d, real = _setup()
+    r = began.began_step(g, d, opt_g, opt_d, real, k, gamma=gamma, lambda_k=0.001, z_dim=4)
+    assert (r.k > k) if up else (r.k < k)
+
+
+def test_d_step_loss_with_k_zero_is_loss_real():
+    g, d, opt_g, opt_d, real = _setup()
+    r = began.began_step(g, d, opt_g, opt_d, real, 0.0, gamma=0.5, lambda_k=0.001, z_dim=4)
+    assert r.loss_d == pytest.approx(r.loss_real, rel=1e-6)
+
+
+def test_g_step_leaves_d_and_d_step_leaves_g():
+    g, d, opt_g, opt_d, real = _setup()
+    g0 = _params(g)
+    seen = {}
+    d_step = opt_d.step
+
+    def spy_step(*args, **kwargs):
+        out = d_step(*args, **kwargs)
+        seen["d_after_d_step"] = _params(d)
+        seen["g_at_d_step"] = _params(g)
+        seen["g_grads"] = [p.grad for p in g.parameters()]
+        return out
+
+    opt_d.step = spy_step
+    began.began_step(g, d, opt_g, opt_d, real, 0.5, gamma=0.5, lambda_k=0.001, z_dim=4)
+    assert _same(seen["d_after_d_step"], _params(d))  # G's update did not move D
+    assert _same(seen["g_at_d_step"], g0)  # D's update did not move G
+    assert all(grad is None for grad in seen["g_grads"])  # G(z_D) is detached
+    assert not _same(g0, _params(g))
+
+
+def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng):
+    """The paper's step written out plainly: separate D calls on real and fake."""
+    z_d = torch.rand(len(real), z_dim, generator=rng) * 2 - 1
+    loss_real = (real - d(real)).abs().mean()
+    fake = g(z_d).detach()
+    loss_d = loss_real - k * (fake - d(fake)).abs().mean()
+    opt_d.zero_grad()
+    loss_d.backward()
+    opt_d.step()
+    z_g = torch.rand(len(real), z_dim, generator=rng) * 2 - 1
+    fake = g(z_g)
+    loss_fake = (fake - d(fake)).abs().mean()
+    opt_g.zero_grad()
+    loss_fake.backward()
+    opt_g.step()
+    return k + lambda_k * (gamma * loss_real.item() - loss_fake.item())
+
+
+def test_step_matches_reference_and_draws_two_batches_of_z():
+    g, d, opt_g, opt_d, real = _setup()
+    g2, d2 = copy.deepcopy(g), copy.deepcopy(d)
+    opt_g2 = torch.optim.Adam(g2.parameters(), lr=1e-3)
+    opt_d2 = torch.optim.Adam(d2.parameters(), lr=1e-3)
+    rng, rng2 = torch.Generator().manual_seed(7), torch.Generator().manual_seed(7)
+    r = began.began_step(g, d, opt_g, opt_d, real, 0.2, gamma=0.7, lambda_k=0.05, z_dim=4,
+                         rng=rng)
+    k2 = _reference_step(g2, d2, opt_g2, opt_d2, real, 0.2, 0.7, 0.05, 4, rng2)
+    assert r.k == pytest.approx(k2, abs=1e-6)
+    for a, b in zip(list(g.parameters()) + list(d.parameters()),
+                    list(g2.parameters()) + list(d2.parameters())):
+        assert torch.allclose(a, b, atol=1e-5)
+    assert torch.equal(rng.get_state(), rng2.get_state())
+
+
+def test_reduce_mean_is_applied_before_k_and_m():
+    g, d, opt_g, opt_d, real = _setup()
+    calls = []
+
+    def reduce_mean(t):
+        calls.append(t)
+        return t + 1.0
+
+    r = began.began_step(g, d, opt_g, opt_d, real, 0.5, gamma=0.5, lambda_k=0.1, z_dim=4,
+                         reduce_mean=reduce_mean)
+    assert len(calls) == 2 and all(t.dim() == 0 for t in calls)
+    assert r.loss_real == pytest.approx(calls[0].item() + 1.0)
+    assert r.loss_fake == pytest.approx(calls[1].item() + 1.0)
+    assert r.loss_g == pytest.approx(calls[1].item())
+    assert r.k == began.kt_update(0.5, r.loss_real, r.loss_fake, 0.5, 0.1)
+    assert r.M == began.convergence_measure(r.loss_real, r.loss_fake, 0.5)
+
+
+def test_bf16_autocast_on_cpu():
+    g, d, opt_g, opt_d, real = _setup(size=16)
+    g0 = _params(g)
+    r = began.began_step(g, d, opt_g, opt_d, real, 0.0, gamma=0.5, lambda_k=0.001, z_dim=4,
+                         autocast_dtype=torch.bfloat16, eta=2)
+    assert all(torch.isfinite(torch.tensor(v)) for v in (r.loss_real, r.loss_fake, r.M))
+    assert all(p.dtype == torch.float32 for p in g.parameters())
+    assert not _same(g0, _params(g))
