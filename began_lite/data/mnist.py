@@ -94,9 +94,9 @@ def full_mnist_arrays(root, split: str):
                         f"uncompressed MNIST files there (gunzip the .gz files), see data/README.md")
     try:
         data = MNIST(str(folder), train=split != "test", download=False)
-    except (RuntimeError, ValueError, OSError) as err:
-        raise UserError(f"cannot read MNIST from {raw} ({err}); replace the files, see "
-                        f"data/README.md") from None
+    except (AssertionError, IndexError, OSError, RuntimeError, ValueError) as err:
+        raise UserError(f"cannot read MNIST from {raw} ({type(err).__name__}: {err}); replace "
+                        f"the files, see data/README.md") from None
     images, labels = data.data, data.targets
     return (images, labels) if split == "test" else split_train_val(images, labels, split)
 
