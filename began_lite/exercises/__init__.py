@@ -1,4 +1,6 @@
 """Checkers a reader calls on their own implementation."""
-from began_lite.exercises.checker import check_function
+from began_lite.exercises.checker import (Arg, Case, arrays, cases, check_function, choices, floats,
+                                          ints, probabilities, tensors)
 
-__all__ = ["check_function"]
+__all__ = ["Arg", "Case", "arrays", "cases", "check_function", "choices", "floats", "ints",
+           "probabilities", "tensors"]
