@@ -1,0 +1,197 @@
+"""Sub-commands: train, sample, presets, params, bench."""
+import itertools
+import math
+import os
+from pathlib import Path
+
+import torch
+
+from began_lite.began import sample_z
+from began_lite.errors import UserError
+from began_lite.nets import count_parameters
+from began_lite.train.bench import benchmark
+from began_lite.train.checkpoint import build_networks, load_generator
+from began_lite.train.config import (PRESET_DIR, load_config, make_config, parse_overrides,
+                                     preset_names, preset_path, read_toml)
+from began_lite.train.distributed import DEVICES, resolve_device
+from began_lite.train.loop import checkpoint_dir, train
+from began_lite.viz.grids import save_grid
+
+RUNS = Path("runs")
+
+
+def add_commands(subparsers) -> None:
+    """Register train, sample, presets, params and bench."""
+    add_train(subparsers)
+    add_sample(subparsers)
+    sub = subparsers.add_parser("presets", help="list the training presets")
+    sub.set_defaults(run=run_presets)
+    sub = subparsers.add_parser("params", help="parameter counts of one preset's G and D")
+    sub.add_argument("--preset", required=True, help="a preset name or a .toml file")
+    sub.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
+    sub.set_defaults(run=run_params)
+    add_bench(subparsers)
+
+
+def add_train(subparsers) -> None:
+    sub = subparsers.add_parser("train", help="train BEGAN with a preset",
+                                description="Train BEGAN. A new run goes to runs/<preset> (or "
+                                "runs/<preset>-2, -3, ... when that is taken); --resume continues "
+                                "the newest of them, or --out DIR.")
+    sub.add_argument("--preset", help="a preset name (see `presets`) or a .toml file")
+    sub.add_argument("--out", help="run directory (default: runs/<preset>)")
+    sub.add_argument("--steps", type=int, help="total steps (overrides the preset)")
+    sub.add_argument("--resume", action="store_true", help="continue the run from its last checkpoint")
+    sub.add_argument("--device", default="auto", help="auto (cuda if visible), cpu or cuda")
+    sub.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
+                     help="override config keys, e.g. --set lr=0.0002 precision=bf16")
+    sub.add_argument("--no-progress", action="store_true", help="no progress bar")
+    sub.set_defaults(run=run_train)
+
+
+def add_sample(subparsers) -> None:
+    sub = subparsers.add_parser("sample", help="draw a sample grid from a checkpoint")
+    sub.add_argument("--checkpoint", required=True, help="a .pt file from a run's checkpoints/")
+    sub.add_argument("--n", type=int, default=64, help="number of images (default 64)")
+    sub.add_argument("--out", required=True, help="output PNG file")
+    sub.add_argument("--seed", type=int, default=0, help="seed of the z draws (default 0)")
+    sub.add_argument("--device", default="cpu", help="cpu (default), cuda or auto")
+    sub.set_defaults(run=run_sample)
+
+
+def add_bench(subparsers) -> None:
+    sub = subparsers.add_parser("bench", help="images per second of one preset's training step")
+    sub.add_argument("--preset", required=True, help="a preset name or a .toml file")
+    sub.add_argument("--steps", type=int, default=20, help="timed steps after the warm-up (default 20)")
+    sub.add_argument("--warmup", type=int, default=5, help="untimed steps first (default 5)")
+    sub.add_argument("--device", default="auto", choices=DEVICES)
+    sub.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
+    sub.set_defaults(run=run_bench)
+
+
+def is_main_process() -> bool:
+    """True unless this is a torchrun worker other than rank 0."""
+    return os.environ.get("RANK", "0") == "0"
+
+
+def holds_run(folder: Path) -> bool:
+    return (checkpoint_dir(folder) / "last.pt").is_file() or (folder / "metrics.jsonl").is_file()
+
+
+def run_dirs(preset: str) -> list[Path]:
+    """runs/<name>, runs/<name>-2, runs/<name>-3, ... in that order, as far as they exist."""
+    name = Path(preset).stem
+    folders, i = [], 1
+    while (folder := RUNS / (name if i == 1 else f"{name}-{i}")).exists():
+        folders.append(folder)
+        i += 1
+    return folders
+
+
+def new_run_dir(preset: str) -> Path:
+    """The first of runs/<name>, runs/<name>-2, ... that holds no run: a new run never overwrites one."""
+    name = Path(preset).stem
+    for i in itertools.count(1):
+        folder = RUNS / (name if i == 1 else f"{name}-{i}")
+        if not holds_run(folder):
+            return folder
+
+
+def resume_dir(args) -> Path:
+    """--out, else the newest runs/<preset>* that holds a checkpoint."""
+    if args.out:
+        return Path(args.out)
+    if not args.preset:
+        raise UserError("--resume needs --out DIR or --preset NAME to find the run")
+    found = [f for f in run_dirs(args.preset) if (checkpoint_dir(f) / "last.pt").is_file()]
+    if not found:
+        raise UserError(f"no run of preset {args.preset!r} to resume under {RUNS}/; start one "
+                        f"without --resume")
+    return found[-1]
+
+
+def train_config(args, run_dir):
+    """The Config: the run's own config.toml when resuming, else the preset; then --steps and --set."""
+    overrides = parse_overrides(args.set)
+    if args.steps is not None:
+        overrides["steps"] = args.steps
+    if not args.resume:
+        if not args.preset:
+            raise UserError("train needs --preset NAME; `python -m began_lite presets` lists them")
+        return load_config(args.preset, overrides)
+    saved = run_dir / "config.toml"
+    if not saved.is_file():
+        raise UserError(f"{saved} does not exist; --resume needs the folder of an earlier run")
+    return make_config({**read_toml(saved), **overrides})
+
+
+def run_train(args) -> int:
+    if args.resume:
+        run_dir = resume_dir(args)
+        config = train_config(args, run_dir)
+    else:
+        config = train_config(args, None)
+        run_dir = Path(args.out) if args.out else new_run_dir(args.preset)
+    if is_main_process():
+        print(f"run directory: {run_dir}")
+    train(config, run_dir, resume=args.resume, device=args.device, progress=not args.no_progress)
+    if is_main_process():
+        print(f"samples in {run_dir / 'samples'}, curves in {run_dir / 'curves.png'}, "
+              f"checkpoints in {checkpoint_dir(run_dir)}")
+    return 0
+
+
+def run_sample(args) -> int:
+    if args.n < 1:
+        raise UserError(f"--n must be at least 1, not {args.n}")
+    if not args.out.lower().endswith(".png"):
+        raise UserError(f"--out must name a .png file, not {args.out!r}")
+    device = resolve_device(args.device)
+    generator, config = load_generator(args.checkpoint, device=device)
+    z = sample_z(args.n, config.z_dim, generator=torch.Generator().manual_seed(args.seed), device=device)
+    with torch.no_grad():
+        images = generator(z)
+    save_grid(images, args.out, nrow=math.ceil(math.sqrt(args.n)))
+    print(f"{args.n} samples from {args.checkpoint} written to {args.out}")
+    return 0
+
+
+def preset_summary(name: str) -> str:
+    """One line: name, resolution, data set, widths, G+D parameters, the preset's first comment."""
+    config = load_config(name)
+    generator, discriminator = build_networks(config)
+    total = count_parameters(generator) + count_parameters(discriminator)
+    first = preset_path(name).read_text().splitlines()[0]
+    about = first.lstrip("# ").split(": ", 1)[-1] if first.startswith("#") else ""
+    return (f"{name:<10} {config.image_size:>3} px  {config.dataset:<8} n={config.n:<3} "
+            f"h={config.h:<3} z={config.z_dim:<3} G+D {total / 1e6:6.2f}M  {about}")
+
+
+def run_presets(args) -> int:
+    print(f"presets in {PRESET_DIR} (use one with: python -m began_lite train --preset NAME)")
+    for name in preset_names():
+        print(preset_summary(name))
+    return 0
+
+
+def run_params(args) -> int:
+    config = load_config(args.preset, args.set)
+    generator, discriminator = build_networks(config)
+    g, d = count_parameters(generator), count_parameters(discriminator)
+    print(f"{args.preset}: {config.image_size} px, n={config.n}, h={config.h}, z_dim={config.z_dim}: "
+          f"G {g:,} + D {d:,} = {g + d:,} parameters")
+    return 0
+
+
+def run_bench(args) -> int:
+    if args.steps < 1 or args.warmup < 0:
+        raise UserError("--steps must be at least 1 and --warmup 0 or more")
+    config = load_config(args.preset, args.set)
+    result = benchmark(config, steps=args.steps, warmup=args.warmup, device=args.device)
+    memory = (f", peak memory {result['peak_memory_gib']:.2f} GiB"
+              if result["peak_memory_gib"] is not None else "")
+    print(f"{args.preset} on {result['device']} ({config.precision}, batch {config.batch_size}, "
+          f"{config.image_size} px): {result['images_per_second']:.1f} images/s, "
+          f"{result['steps_per_second']:.2f} steps/s{memory} (synthetic images, after "
+          f"{args.warmup} warm-up steps)")
+    return 0

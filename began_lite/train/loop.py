@@ -1,0 +1,349 @@
+"""The BEGAN training loop: run directory, metrics, samples, checkpoints, exact resume, guards."""
+import json
+import math
+import signal
+import threading
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import torch
+from torch.nn.parallel import DistributedDataParallel
+from tqdm.auto import tqdm
+
+from began_lite.began import began_step, sample_z
+from began_lite.data import open_dataset
+from began_lite.errors import UserError
+from began_lite.files import write_text_atomic
+from began_lite.nets import carry_at, set_carry
+from began_lite.seeding import seed_everything
+from began_lite.train import distributed
+from began_lite.train.batches import Z_STREAM, derived_generator, make_batches
+from began_lite.train.checkpoint import (build_networks, check_same_model, checkpoint_dir,
+                                         load_checkpoint, load_module_state, rng_states,
+                                         save_checkpoint, set_rng_states)
+from began_lite.train.config import Config, make_config, save_config
+from began_lite.train.schedule import StallHalving
+from began_lite.viz.curves import plot_curves
+from began_lite.viz.grids import save_grid
+
+WINDOW_KEYS = ("loss_real", "loss_fake", "loss_d", "loss_g", "M")
+
+
+class Diverged(UserError):
+    """A loss became NaN or inf; the last good checkpoint is kept."""
+
+
+@dataclass
+class Window:
+    """Sums of the step results since the last metrics line (saved in checkpoints for exact resume)."""
+    sums: dict = field(default_factory=lambda: dict.fromkeys(WINDOW_KEYS, 0.0))
+    count: int = 0
+
+    def add(self, result) -> None:
+        for key in WINDOW_KEYS:
+            self.sums[key] += getattr(result, key)
+        self.count += 1
+
+    def means(self) -> dict:
+        return {key: total / self.count for key, total in self.sums.items()}
+
+
+@dataclass
+class TrainState:
+    """Everything a run holds; `generator` and `discriminator` are the plain (unwrapped) modules."""
+    config: Config
+    context: distributed.Context
+    run_dir: Path
+    generator: torch.nn.Module
+    discriminator: torch.nn.Module
+    opt_g: torch.optim.Optimizer
+    opt_d: torch.optim.Optimizer
+    z_rng: torch.Generator
+    schedule: StallHalving
+    k: float = 0.0                      # k_0 = 0 (paper)
+    step: int = 0                       # steps done
+    window: Window = field(default_factory=Window)
+    metrics: list = field(default_factory=list)  # the lines of metrics.jsonl
+    stopped_by: str = ""                # the signal that stopped the run early, if any
+
+
+def train(config: Config, out_dir, *, resume: bool = False, device="auto", progress: bool = True) -> Path:
+    """Train BEGAN with `config`, writing the run into `out_dir`; returns the run directory."""
+    return fit(config, out_dir, resume=resume, device=device, progress=progress).run_dir
+
+
+def fit(config: Config, out_dir, *, resume=False, device="auto", progress=True) -> TrainState:
+    """Train and return the final TrainState (the tests read the networks and k from it)."""
+    context = distributed.setup(device)
+    if config.num_threads:
+        torch.set_num_threads(config.num_threads)
+    try:
+        state = start_state(config, Path(out_dir), context, resume)
+        if state.step < config.steps:
+            run_loop(state, progress)
+        elif context.is_main:
+            print(f"{state.run_dir} already finished {state.step} steps; raise steps to go on")
+        return state
+    finally:
+        distributed.teardown(context)
+
+
+def check_run_dir(run_dir: Path, resume: bool) -> None:
+    """Refuse to overwrite a run, or to resume one that has no checkpoint."""
+    last = checkpoint_dir(run_dir) / "last.pt"
+    if resume and not last.is_file():
+        raise UserError(f"nothing to resume: {last} does not exist; start without --resume")
+    if not resume and (last.is_file() or (run_dir / "metrics.jsonl").is_file()):
+        raise UserError(f"{run_dir} already holds a run; add --resume to continue it or give "
+                        f"another --out")
+
+
+def start_state(config: Config, run_dir: Path, context, resume: bool) -> TrainState:
+    """A fresh TrainState, or the one saved in `run_dir`'s last checkpoint."""
+    check_run_dir(run_dir, resume)
+    seed_everything(config.seed)  # the same initial weights on every rank
+    generator, discriminator = build_networks(config)
+    generator, discriminator = place(generator, context, config), place(discriminator, context, config)
+    state = TrainState(config, context, run_dir, generator, discriminator,
+                       adam(generator, config), adam(discriminator, config),
+                       derived_generator(config.seed, Z_STREAM, context.rank),
+                       StallHalving(config.lr, config.lr_min, config.lr_patience))
+    if resume:
+        restore(state, load_checkpoint(checkpoint_dir(run_dir) / "last.pt"))
+    if context.is_main:
+        save_config(config, run_dir / "config.toml")
+        write_text_atomic(run_dir / "metrics.jsonl", "".join(state.metrics))
+    return state
+
+
+def place(module: torch.nn.Module, context, config: Config) -> torch.nn.Module:
+    """`module` on the run's device; NHWC memory on CUDA when config.channels_last."""
+    module = module.to(context.device)
+    if context.device.type == "cuda" and config.channels_last:
+        module = module.to(memory_format=torch.channels_last)
+    return module
+
+
+def adam(module: torch.nn.Module, config: Config) -> torch.optim.Adam:
+    """Adam with the run's lr and betas (public BEGAN code: beta1 = 0.5)."""
+    return torch.optim.Adam(module.parameters(), lr=config.lr, betas=(config.beta1, config.beta2))
+
+
+def restore(state: TrainState, payload: dict) -> None:
+    """Load networks, optimizers, k, step, schedule, log window, RNG states and metrics from a checkpoint."""
+    path = checkpoint_dir(state.run_dir) / "last.pt"
+    check_same_model(make_config(payload["config"]), state.config, path)
+    load_module_state(state.generator, payload["generator"], path, "generator")
+    load_module_state(state.discriminator, payload["discriminator"], path, "discriminator")
+    state.opt_g.load_state_dict(payload["opt_g"])
+    state.opt_d.load_state_dict(payload["opt_d"])
+    state.k, state.step = payload["k"], payload["step"]
+    state.schedule.load_state_dict(payload["schedule"])
+    state.window = Window(dict(payload["window"]["sums"]), payload["window"]["count"])
+    ranks = payload["rng"]
+    if len(ranks) != state.context.world_size:
+        raise UserError(f"{path} was written by {len(ranks)} processes; resume it with the same "
+                        f"number (--nproc_per_node={len(ranks)})")
+    set_rng_states(ranks[state.context.rank], state.z_rng)
+    # A killed run may have logged past its last checkpoint: those lines are redone, so drop them.
+    state.metrics = [line for line in read_metric_lines(state.run_dir)
+                     if json.loads(line)["step"] <= state.step]
+
+
+def read_metric_lines(run_dir) -> list[str]:
+    """The complete lines of metrics.jsonl ([] when there is none)."""
+    path = Path(run_dir) / "metrics.jsonl"
+    if not path.is_file():
+        return []
+    return [line + "\n" for line in path.read_text().splitlines() if line.strip()]
+
+
+def read_metrics(run_dir) -> list[dict]:
+    """The rows of a run's metrics.jsonl: step, loss_real, loss_fake, loss_d, loss_g, k, M, lr, images_per_second."""
+    path = Path(run_dir) / "metrics.jsonl"
+    if not path.is_file():
+        raise UserError(f"{path} does not exist; give the folder of a run started with `train`")
+    return [json.loads(line) for line in read_metric_lines(run_dir)]
+
+
+def run_loop(state: TrainState, progress: bool) -> None:
+    """Train from state.step to config.steps, or until SIGINT / SIGTERM (which saves a checkpoint)."""
+    config, context = state.config, state.context
+    dataset = open_dataset(config.dataset, config.image_size, split="train", root=config.data_root,
+                           channels=config.channels)
+    batches = make_batches(dataset, config, state.step, context)
+    models = wrap(state.generator, context), wrap(state.discriminator, context)
+    fixed_z = sample_z(config.sample_count, config.z_dim, generator=torch.Generator().manual_seed(config.seed),
+                       device=context.device)
+    bar = tqdm(total=config.steps, initial=state.step, disable=not (progress and context.is_main),
+               unit="step", dynamic_ncols=True)
+    timer = Timer(config.batch_size * context.world_size)
+    with stop_signals() as stop:
+        for real in batches:
+            result = one_step(state, models, real)
+            timer.tick()
+            stopping = after_step(state, result, timer, fixed_z, stop)
+            show_progress(bar, result, state.k, timer.images_per_step)
+            if stopping:
+                break
+    bar.close()
+
+
+def show_progress(bar, result, k: float, images_per_step: int) -> None:
+    """Advance the bar one step; its postfix shows M, k and images/s (from tqdm's smoothed rate)."""
+    bar.update(1)
+    if not bar.disable:
+        rate = bar.format_dict.get("rate") or 0.0
+        bar.set_postfix(M=f"{result.M:.4f}", k=f"{k:.4f}", img_s=f"{rate * images_per_step:.1f}",
+                        refresh=False)
+
+
+def wrap(module: torch.nn.Module, context) -> torch.nn.Module:
+    """`module` in DistributedDataParallel under torchrun, else itself."""
+    if not context.distributed:
+        return module
+    device_ids = [context.device.index] if context.device.type == "cuda" else None
+    return DistributedDataParallel(module, device_ids=device_ids)
+
+
+def one_step(state: TrainState, models, real: torch.Tensor):
+    """One BEGAN step on the batch `real` (B, C, H, W); updates state.k and state.step."""
+    config, context = state.config, state.context
+    real = real.to(context.device, non_blocking=True)
+    if context.device.type == "cuda" and config.channels_last:
+        real = real.contiguous(memory_format=torch.channels_last)
+    if config.residual_steps:
+        carry = carry_at(state.step, config.residual_steps)
+        set_carry(state.generator, carry)
+        set_carry(state.discriminator, carry)
+    result = began_step(*models, state.opt_g, state.opt_d, real, state.k, gamma=config.gamma,
+                        lambda_k=config.lambda_k, z_dim=config.z_dim, eta=config.eta, rng=state.z_rng,
+                        autocast_dtype=torch.bfloat16 if config.precision == "bf16" else None,
+                        reduce_mean=distributed.make_reduce_mean(context))
+    state.step += 1
+    state.k = result.k
+    return result
+
+
+def after_step(state: TrainState, result, timer, fixed_z, stop) -> bool:
+    """Guard, log, sample and checkpoint after a step; True when the run should stop now."""
+    config, step = state.config, state.step
+    bad = [f"{key}={getattr(result, key)}" for key in ("loss_real", "loss_fake", "loss_d", "loss_g")
+           if not math.isfinite(getattr(result, key))]
+    stop_now, diverged = distributed.any_rank(state.context, stop.requested, bool(bad))
+    if diverged:
+        raise diverged_error(state, ", ".join(bad) or "a loss on another rank")
+    state.window.add(result)
+    last = step == config.steps
+    # Only at multiples of log_every, so a run extended past its end logs as if never stopped.
+    if step % config.log_every == 0:
+        log_metrics(state, timer)
+    if state.context.is_main and (step % config.sample_every == 0 or last or stop_now):
+        write_samples(state, fixed_z)
+    periodic = step % config.checkpoint_every == 0
+    if periodic or last or stop_now:
+        write_checkpoint(state, periodic)
+    if stop_now:
+        state.stopped_by = stop.requested
+        if state.context.is_main:
+            tqdm.write(f"{stop.requested}: stopped after step {step}; checkpoint saved in "
+                       f"{checkpoint_dir(state.run_dir)}; continue with --resume")
+    return bool(stop_now)
+
+
+def diverged_error(state: TrainState, what: str) -> Diverged:
+    """The message for a NaN / inf loss, naming the checkpoint that is kept."""
+    last = checkpoint_dir(state.run_dir) / "last.pt"
+    kept = f"the last good checkpoint {last} is kept" if last.is_file() else "no checkpoint was written yet"
+    return Diverged(f"training diverged at step {state.step} ({what}); {kept}; lower lr "
+                    f"(now {state.schedule.lr:g}) with --set lr=... or use precision=fp32")
+
+
+class Timer:
+    """Images per second since the last metrics line."""
+
+    def __init__(self, images_per_step: int):
+        self.images_per_step = images_per_step
+        self.reset()
+
+    def reset(self) -> None:
+        self.start, self.steps = time.perf_counter(), 0
+
+    def tick(self) -> None:
+        self.steps += 1
+
+    def rate(self) -> float:
+        elapsed = time.perf_counter() - self.start
+        return self.steps * self.images_per_step / elapsed if elapsed > 0 else 0.0
+
+
+def log_metrics(state: TrainState, timer: Timer) -> None:
+    """Append one line to metrics.jsonl (window means, k, lr) and apply the lr schedule."""
+    means = state.window.means()
+    row = {"step": state.step, **means, "k": state.k, "lr": state.schedule.lr,
+           "images_per_second": round(timer.rate(), 2)}
+    state.metrics.append(json.dumps(row) + "\n")
+    lr = state.schedule.update(state.step, means["M"])
+    for group in (*state.opt_g.param_groups, *state.opt_d.param_groups):
+        group["lr"] = lr
+    state.window = Window()
+    timer.reset()
+    if state.context.is_main:
+        write_text_atomic(state.run_dir / "metrics.jsonl", "".join(state.metrics))
+
+
+def write_samples(state: TrainState, fixed_z: torch.Tensor) -> None:
+    """samples/step_NNNNNNN.png from the fixed z, and curves.png from the metrics so far."""
+    with torch.no_grad():
+        images = state.generator(fixed_z).float()
+    nrow = max(1, int(math.sqrt(len(images))))
+    save_grid(images, state.run_dir / "samples" / f"step_{state.step:07d}.png", nrow=nrow)
+    if state.metrics:
+        figure = plot_curves([json.loads(line) for line in state.metrics],
+                             state.run_dir / "curves.png")
+        figure.clear()
+
+
+def write_checkpoint(state: TrainState, periodic: bool) -> None:
+    """Save everything exact resume needs; refuse (Diverged) if a weight is no longer finite."""
+    ranks = distributed.gather(state.context, rng_states(state.z_rng))
+    if not state.context.is_main:
+        return
+    for module in (state.generator, state.discriminator):
+        if not all(torch.isfinite(p).all() for p in module.parameters()):
+            raise diverged_error(state, "a weight is NaN or inf")
+    payload = {"config": asdict(state.config), "step": state.step, "k": state.k,
+               "generator": state.generator.state_dict(),
+               "discriminator": state.discriminator.state_dict(),
+               "opt_g": state.opt_g.state_dict(), "opt_d": state.opt_d.state_dict(),
+               "schedule": state.schedule.state_dict(),
+               "window": {"sums": state.window.sums, "count": state.window.count}, "rng": ranks}
+    save_checkpoint(payload, state.run_dir, periodic=periodic, keep=state.config.keep_checkpoints)
+
+
+class StopRequest:
+    """Set by SIGINT / SIGTERM: the loop finishes its step, saves a checkpoint and returns."""
+    requested = ""
+
+
+@contextmanager
+def stop_signals():
+    """Turn the first Ctrl-C (or SIGTERM) into a clean stop; a second Ctrl-C interrupts at once."""
+    stop = StopRequest()
+    if threading.current_thread() is not threading.main_thread():
+        yield stop  # signal handlers can only be set from the main thread
+        return
+
+    def handler(signum, frame):
+        if stop.requested:
+            raise KeyboardInterrupt
+        stop.requested = signal.Signals(signum).name
+
+    previous = {sig: signal.signal(sig, handler) for sig in (signal.SIGINT, signal.SIGTERM)}
+    try:
+        yield stop
+    finally:
+        for sig, old in previous.items():
+            signal.signal(sig, old)
