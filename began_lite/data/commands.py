@@ -43,8 +43,10 @@ def image_format(out: Path) -> str:
     return fmt
 
 
-def check_n(n: int) -> int:
-    """Return `n` if positive, else raise UserError."""
+def check_n(n, kind: str) -> int:
+    """`n`, or the default for `kind` ("images" or "points") when None; below 1 is a UserError."""
+    if n is None:
+        return DEFAULT_N[kind]
     if n < 1:
         raise UserError(f"--n must be at least 1, got {n}")
     return n
@@ -92,11 +94,11 @@ def run_preview(args) -> int:
     out = Path(args.out)
     fmt = image_format(out)
     if args.source in TOYS:
-        n = check_n(args.n or DEFAULT_N["points"])
+        n = check_n(args.n, "points")
         preview_toy(args.source, n, args.seed, out, fmt)
         print(f"wrote {out}: {n} samples of the toy {args.source} (seed {args.seed})")
         return 0
-    n = check_n(args.n or DEFAULT_N["images"])
+    n = check_n(args.n, "images")
     dataset = open_dataset(args.source, args.image_size, args.split, args.root, args.channels)
     drawn = preview_images(dataset, n, out, fmt)
     print(f"wrote {out}: {drawn} images {args.image_size}x{args.image_size} from {dataset.source}")
