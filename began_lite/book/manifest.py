@@ -45,3 +45,41 @@ def budget(chapter: str, root=None) -> dict:
     if chapter not in profile:
         raise UserError(f"book.toml has no [profiles.{profile_name()}.{chapter}] table; add one")
     return {"seed": profile.get("seed", 0), **profile[chapter]}
+
+
+def chapters(root=None) -> list[dict]:
+    """The [[chapters]] entries of book.toml, in reading order."""
+    return load_manifest(root).get("chapters", [])
+
+
+def chapter_key(number: int) -> str:
+    """The name of chapter `number`'s budget tables: 3 -> "ch03"."""
+    return f"ch{number:02d}"
+
+
+def select_chapters(numbers=(), root=None) -> list[dict]:
+    """The chapters with these numbers, in the order given (all of them when none are given)."""
+    listed = {chapter.get("number"): chapter for chapter in chapters(root)}
+    unknown = [n for n in numbers if n not in listed]
+    if unknown:
+        raise UserError(f"no chapter {', '.join(map(str, unknown))} in book.toml; "
+                        f"`python -m began_lite book list` shows the chapters")
+    return [listed[n] for n in numbers] if numbers else list(listed.values())
+
+
+def format_toc(manifest: dict, *, minutes=True) -> str:
+    """The table of contents: one line per chapter, a second with its paper sections and data."""
+    entries = manifest.get("chapters", [])
+    width = max((len(c.get("title", "")) for c in entries), default=0)
+    lines = []
+    for chapter in entries:
+        line = f"{chapter.get('number', '?'):>2}  {chapter.get('title', ''):<{width}}  " \
+               f"{chapter.get('accelerator', '?')}"
+        if minutes:
+            line += f"  {chapter.get('quick_minutes', '?'):>4} min"
+        lines.append(line)
+        details = [f"follows {'; '.join(chapter['paper_sections'])}" if chapter.get("paper_sections") else "",
+                   f"data: {', '.join(chapter['datasets'])}" if chapter.get("datasets") else ""]
+        if any(details):
+            lines.append("    " + " | ".join(d for d in details if d))
+    return "\n".join(lines)
