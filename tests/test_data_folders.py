@@ -1,11 +1,11 @@
-"""Image folders and CelebA: crops, sizes, channels, lazy reading, and every bad input."""
+"""Image folders and CelebA: the BEGAN crop, centre crops, every size, channel conversion."""
 import numpy as np
 import pytest
 import torch
 from PIL import Image
 
-from began_lite.data import IMAGE_SIZES, ImageFolder, open_dataset
-from began_lite.data.folder import CELEBA_BOX, SAMPLE
+from began_lite.data import IMAGE_SIZES, open_dataset
+from began_lite.data.folder import CELEBA_BOX
 from began_lite.errors import UserError
 
 RED, GREEN, BLUE = (255, 0, 0), (0, 255, 0), (0, 0, 255)

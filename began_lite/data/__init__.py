@@ -1,4 +1,4 @@
-"""Data sets in [-1, 1], NCHW: toy mixtures with exact densities, MNIST, image folders, CelebA, CIFAR-10."""
+"""Data in [-1, 1], NCHW: toy mixtures with exact densities, MNIST, folders, CelebA, CIFAR-10."""
 from began_lite.data.cifar import load_cifar10
 from began_lite.data.folder import ImageFolder
 from began_lite.data.images import IMAGE_SIZES, TensorImages, convert_channels, resize

@@ -39,7 +39,7 @@ def read_batch(path: Path):
 
 
 def load_cifar10(split: str = "train", root="data"):
-    """CIFAR-10 `split` as uint8 images `(N, 3, 32, 32)`, int64 labels `(N,)` and a source string."""
+    """CIFAR-10 `split`: uint8 images `(N, 3, 32, 32)`, int64 labels `(N,)`, a source line."""
     check_split(split)
     folder = cifar_folder(root)
     names = TEST_BATCHES if split == "test" else TRAIN_BATCHES

@@ -1,4 +1,4 @@
-"""Image folders and CelebA, read lazily: names are listed at open, each image decoded when asked for.
+"""Image folders and CelebA, read lazily: names listed at open, each image decoded when asked for.
 
 A folder is scanned recursively for image files (by suffix); other files and hidden files
 (".DS_Store", "._x.jpg") are skipped and counted in the data set's `source` line. At open, up to

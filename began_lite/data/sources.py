@@ -1,4 +1,4 @@
-"""`open_dataset`: one entry point from a source name or folder to a Dataset of `(C, H, W)` images."""
+"""`open_dataset`: from a source name or a folder path to a Dataset of `(C, H, W)` images."""
 from pathlib import Path
 
 from torch.utils.data import Dataset
@@ -13,7 +13,7 @@ NAMED_SOURCES = ("mnist", "cifar10", "celeba")
 
 
 def celeba_folder(root) -> Path:
-    """Where CelebA is read from: `<root>/celeba/img_align_celeba` if present, else `<root>/celeba`."""
+    """CelebA's folder: `<root>/celeba/img_align_celeba` if present, else `<root>/celeba`."""
     base = Path(root) / "celeba"
     return base / "img_align_celeba" if (base / "img_align_celeba").is_dir() else base
 
@@ -30,7 +30,7 @@ def open_celeba(image_size: int, root, channels) -> ImageFolder:
 
 def open_dataset(source: str, image_size: int, split: str = "train", root="data",
                  channels=None) -> Dataset:
-    """A Dataset of `(C, S, S)` float32 images in [-1, 1] from "mnist", "cifar10", "celeba" or a folder.
+    """`(C, S, S)` float32 images in [-1, 1] from "mnist", "cifar10", "celeba" or a folder path.
 
     `split` (train / val / test) applies to MNIST and CIFAR-10; folders and CelebA are one set.
     `channels` None keeps the native channels, 1 or 3 converts. Every item is decoded lazily

@@ -84,7 +84,7 @@ class Mixture1D(GaussianMixture):
 
 
 class Ring8(GaussianMixture):
-    """Eight equal 2-D Gaussians evenly spaced on a circle of `radius` (mode k at angle 2 pi k / 8)."""
+    """Eight equal 2-D Gaussians on a circle of `radius`, mode k at angle 2 pi k / 8."""
 
     def __init__(self, radius: float = 2.0, std: float = 0.02):
         angle = 2 * math.pi * torch.arange(8, dtype=torch.float64) / 8
