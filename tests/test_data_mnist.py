@@ -1,4 +1,4 @@
-"""MNIST: the bundled 5,000 digits with a fixed split, and a full local copy preferred when present."""
+"""MNIST: the bundled 5,000 digits with a fixed split; a full local copy preferred when present."""
 import numpy as np
 import pytest
 import torch
