@@ -20,21 +20,26 @@ def _flat(points, name) -> torch.Tensor:
     return points.detach().to("cpu", torch.float64).reshape(len(points), -1)
 
 
-def parzen_log_density(samples, x, sigma, batch_size=256) -> torch.Tensor:
-    """log p(x) under the Parzen window on `samples` (N, ...), for each x in `x` (n, ...): (n,)."""
+def _log_densities(samples, x, sigmas, batch_size) -> torch.Tensor:
+    """log p(x) for each sigma in `sigmas`, (len(sigmas), n); distances computed once."""
     samples, x = _flat(samples, "samples"), _flat(x, "x")
     if samples.shape[1] != x.shape[1]:
         raise UserError(f"samples have {samples.shape[1]} values each but x has {x.shape[1]}; "
                         "flatten both the same way (same image size and channels)")
-    if not sigma > 0:
-        raise UserError(f"sigma={sigma} must be positive")
-    s_sq = samples.pow(2).sum(1)
-    out = []
+    if not all(s > 0 for s in sigmas):
+        raise UserError(f"sigma must be positive, got {list(sigmas)}")
+    s_sq, out = samples.pow(2).sum(1), []
     for chunk in x.split(batch_size):  # (batch, N) distances at a time bounds the memory
         sq = (chunk.pow(2).sum(1, keepdim=True) - 2 * chunk @ samples.T + s_sq).clamp_min(0)
-        out.append(torch.logsumexp(-sq / (2 * sigma**2), dim=1))
-    d = samples.shape[1]
-    return torch.cat(out) - math.log(len(samples)) - d / 2 * math.log(2 * math.pi * sigma**2)
+        out.append(torch.stack([torch.logsumexp(-sq / (2 * s**2), dim=1) for s in sigmas]))
+    variances = torch.as_tensor(sigmas, dtype=torch.float64)[:, None] ** 2
+    log_norm = math.log(len(samples)) + samples.shape[1] / 2 * torch.log(2 * math.pi * variances)
+    return torch.cat(out, dim=1) - log_norm
+
+
+def parzen_log_density(samples, x, sigma, batch_size=256) -> torch.Tensor:
+    """log p(x) under the Parzen window on `samples` (N, ...), for each x in `x` (n, ...): (n,)."""
+    return _log_densities(samples, x, [sigma], batch_size)[0]
 
 
 def parzen_log_likelihood(samples, test, sigma, batch_size=256) -> tuple[float, float]:
@@ -49,5 +54,5 @@ def select_parzen_sigma(samples, validation, sigmas, batch_size=256) -> tuple[fl
     """The sigma with the highest mean log-likelihood on `validation`, and each sigma's mean."""
     if len(sigmas) == 0:
         raise UserError("pass at least one candidate sigma, e.g. numpy.logspace(-1, 0, 10)")
-    scores = [parzen_log_density(samples, validation, s, batch_size).mean().item() for s in sigmas]
+    scores = _log_densities(samples, validation, list(sigmas), batch_size).mean(dim=1).tolist()
     return float(sigmas[int(np.argmax(scores))]), scores
