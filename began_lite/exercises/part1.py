@@ -2,18 +2,18 @@
 import numpy as np
 import torch
 
-from began_lite.exercises.checker import check_function
+from began_lite.exercises.checker import Case, cases, check_function, probabilities, tensors
 from began_lite.gan import generator_loss_nonsaturating
 from began_lite.metrics.parzen import parzen_log_density
 from began_lite.theory.divergences import jsd
 
 
-def _logit_cases() -> list[tuple]:
-    """Logit batches: random, all zero (D = 1/2), and extremes where a naive log(sigmoid) breaks."""
-    generator = torch.Generator().manual_seed(1)
-    cases = [(torch.randn(n, generator=generator) * 3,) for n in (1, 8, 64)]
-    cases += [(torch.zeros(5),), (torch.tensor([-150.0, -20.0, 0.0, 20.0, 150.0]),)]
-    return cases
+def _logit_cases() -> list:
+    """Logit batches: random moderate ones, D = 1/2, and extremes where log(sigmoid(a)) breaks."""
+    moderate = cases(tensors(8, low=-5.0, high=5.0, name="logits_fake"), n=5)
+    extreme = Case([torch.tensor([-150.0, -20.0, 0.0, 20.0, 150.0])],
+                   "D rejects G(z) with certainty: logit -150", ["logits_fake"])
+    return [*moderate, extreme]
 
 
 def check_nonsaturating_loss(reader_fn) -> bool:
@@ -22,13 +22,14 @@ def check_nonsaturating_loss(reader_fn) -> bool:
                           name="non-saturating generator loss", atol=1e-5, rtol=1e-5)
 
 
-def _distribution_cases() -> list[tuple]:
-    """Pairs of discrete distributions: generic, with zeros, identical, disjoint."""
-    rng = np.random.default_rng(2)
-    p, q = rng.dirichlet(np.ones(6)), rng.dirichlet(np.ones(6))
-    return [(np.array([0.5, 0.5]), np.array([0.9, 0.1])), (p, q), (p, p.copy()),
-            (np.array([0.6, 0.4, 0.0, 0.0]), np.array([0.0, 0.3, 0.3, 0.4])),
-            (np.array([1.0, 0.0]), np.array([0.0, 1.0]))]
+def _distribution_cases() -> list:
+    """Pairs of discrete distributions: random and one-hot or uniform, with zeros, disjoint."""
+    names = ["p", "q"]
+    crafted = [Case([np.array([0.6, 0.4, 0.0, 0.0]), np.array([0.0, 0.3, 0.3, 0.4])],
+                    "zeros in both, overlapping in one entry", names),
+               Case([np.array([0.5, 0.5, 0.0]), np.array([0.0, 0.0, 1.0])],
+                    "disjoint supports", names)]
+    return [*cases(probabilities(5, name="p"), probabilities(5, name="q"), n=6), *crafted]
 
 
 def check_jsd(reader_fn) -> bool:
@@ -36,12 +37,16 @@ def check_jsd(reader_fn) -> bool:
     return check_function(reader_fn, jsd, _distribution_cases(), name="JSD", atol=1e-9, rtol=1e-7)
 
 
-def _parzen_cases() -> list[tuple]:
-    """(samples, x, sigma): 2-D points, and 784-D ones where exp of the exponent underflows."""
+def _parzen_cases() -> list:
+    """(samples, x, sigma): 2-D points, and 784 pixels where the naive exp underflows to 0."""
     generator = torch.Generator().manual_seed(3)
-    small = (torch.randn(10, 2, generator=generator), torch.randn(4, 2, generator=generator))
-    pixels = (torch.rand(20, 784, generator=generator), torch.rand(5, 784, generator=generator))
-    return [(*small, 0.5), (*small, 2.0), (*pixels, 0.2), (*pixels, 0.05)]
+    names = ["samples", "x", "sigma"]
+    small = [torch.randn(10, 2, generator=generator), torch.randn(4, 2, generator=generator)]
+    pixels = [torch.rand(20, 784, generator=generator), torch.rand(5, 784, generator=generator)]
+    return [Case([*small, 0.5], "2-D points", names),
+            Case([*small, 2.0], "2-D, wide window", names),
+            Case([*pixels, 0.2], "784 pixels in [0, 1]", names),
+            Case([*pixels, 0.05], "784 pixels, narrow window", names)]
 
 
 def check_parzen(reader_fn) -> bool:
