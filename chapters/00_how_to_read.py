@@ -84,18 +84,18 @@ print(f"\n{len(chapters)} chapters; full profile on a GPU: {gpu or 'none'}")
 # Each chapter is two files in `chapters/`: `NN_slug.py`, the text of the chapter in Jupytext's
 # percent format (cells start with `# %%`; this is the file you read in a diff and edit in any
 # editor), and `NN_slug.ipynb`, the same cells with the outputs of an executed run. The file
-# `jupytext.toml` in the repository root pairs them.
+# `jupytext.toml` in the repository root pairs them. Start JupyterLab from the repository root:
 #
 # ```bash
-# .venv/bin/jupyter lab chapters/
+# .venv/bin/jupyter lab
 # ```
 #
-# In JupyterLab, right-click a `.py` chapter and choose *Open With → Notebook*: the text file
-# opens as a notebook. (`.venv/bin/jupytext-config set-default-viewer` makes that the
-# double-click default.) When you save, Jupytext writes both files, so the pair stays in step.
-# If you edit the `.py` in another editor, `.venv/bin/jupytext --sync chapters/NN_slug.py`
-# brings the `.ipynb` up to date, and `python -m began_lite book execute NN` runs the chapter
-# and stores fresh outputs.
+# Then, in the `chapters/` folder, right-click a `.py` chapter and choose *Open With → Notebook*:
+# the text file opens as a notebook. (`.venv/bin/jupytext-config set-default-viewer` makes that
+# the double-click default.) When you save, Jupytext writes both files, so the pair stays in
+# step. If you edit the `.py` in another editor, `.venv/bin/jupytext --sync chapters/NN_slug.py`
+# brings the `.ipynb` up to date, and `.venv/bin/python -m began_lite book execute NN` runs the
+# chapter and stores fresh outputs.
 
 # %% [markdown]
 # ## Quick and full profiles
@@ -123,7 +123,7 @@ for key in sorted(k for k, v in profiles["quick"].items() if isinstance(v, dict)
 #
 # ```bash
 # .venv/bin/python -m began_lite book execute 6 --profile full   # writes runs/book/full/06_....ipynb
-# BOOK_PROFILE=full .venv/bin/jupyter lab chapters/               # or interactively
+# BOOK_PROFILE=full .venv/bin/jupyter lab                        # or interactively
 # ```
 #
 # A full run never overwrites the committed quick-profile notebooks: `book execute --profile

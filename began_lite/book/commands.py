@@ -15,6 +15,12 @@ def run_list(args) -> int:
     return 0
 
 
+def _shown(path, root) -> str:
+    """`path` relative to the book's root when it lies inside it."""
+    path, root = Path(path).resolve(), Path(root).resolve()
+    return str(path.relative_to(root)) if path.is_relative_to(root) else str(path)
+
+
 def run_execute(args) -> int:
     """Execute the chosen chapters (all by default), write their .ipynb, report seconds per chapter."""
     from began_lite.book.execute import execute_chapter, timing_report  # Jupyter imports are slow
@@ -26,8 +32,8 @@ def run_execute(args) -> int:
     for chapter in chosen:
         run = execute_chapter(chapter, root, profile=args.profile, timeout=args.timeout, out_dir=out_dir)
         runs.append(run)
-        status = f"wrote {Path(run.written).relative_to(root) if run.written.startswith(str(root)) else run.written}" \
-            if run.written else f"FAILED, .ipynb not written: {run.error}"
+        status = f"wrote {_shown(run.written, root)}" if run.written else \
+            f"FAILED, .ipynb not written: {run.error}"
         print(f"chapter {run.number}: {run.seconds:.1f} s, {status}", flush=True)
         if run.details:
             print(run.details, file=sys.stderr)

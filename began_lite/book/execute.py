@@ -74,7 +74,8 @@ def execute_chapter(chapter: dict, root, *, profile="quick", timeout=600, out_di
     except CellExecutionError as err:
         run.error, run.details = _failed_cell(nb, err), ANSI.sub("", str(err))
     except (CellTimeoutError, DeadKernelError, RuntimeError) as err:
-        run.error = f"{type(err).__name__}: {str(err).strip().splitlines()[0] if str(err).strip() else ''}"
+        first_line = (str(err).strip().splitlines() or [""])[0]
+        run.error = f"{type(err).__name__}: {first_line}"
     run.seconds = time.perf_counter() - start
     if not run.error:
         target = Path(out_dir or script.parent) / script.with_suffix(".ipynb").name
