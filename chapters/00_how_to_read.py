@@ -122,7 +122,7 @@ for key in sorted(k for k, v in profiles["quick"].items() if isinstance(v, dict)
 # profile 20000". To run a chapter in the full profile:
 #
 # ```bash
-# .venv/bin/python -m began_lite book execute 6 --profile full   # writes runs/book/full/06_....ipynb
+# .venv/bin/python -m began_lite book execute 6 --profile full   # writes to runs/book/full/
 # BOOK_PROFILE=full .venv/bin/jupyter lab                        # or interactively
 # ```
 #
@@ -169,7 +169,8 @@ else:
 # Here is a taste of chapter 6. BEGAN keeps a number $k_t \in [0, 1]$ that says how hard the
 # discriminator should push generated images away, and updates it after each step by
 #
-# $$k_{t+1} = \mathrm{clip}\big(k_t + \lambda_k\,(\gamma\,\mathcal{L}(x) - \mathcal{L}(G(z))),\ 0,\ 1\big),$$
+# $$k_{t+1} = \mathrm{clip}\big(k_t + \lambda_k\,(\gamma\,\mathcal{L}(x) - \mathcal{L}(G(z))),
+#   \ 0,\ 1\big),$$
 #
 # with $\lambda_k = 0.001$ in the paper. Below, a reference implementation, and a deliberately
 # wrong one that forgets the clip.
@@ -188,8 +189,8 @@ def k_update_no_clip(k, gamma, loss_real, loss_fake, lambda_k=0.001):
 k_cases = cases(floats(0, 1, name="k"), floats(0.3, 1, name="gamma"),
                 floats(0, 0.2, name="loss_real"), floats(0, 0.2, name="loss_fake"), n=200)
 kinds = [c.label.split(":")[0] for c in k_cases]
-print(f"{len(k_cases)} cases: {kinds.count('edge case')} edge cases, {kinds.count('corner')} corners, "
-      f"{kinds.count('random')} random")
+print(f"{len(k_cases)} cases: {kinds.count('edge case')} edge cases, "
+      f"{kinds.count('corner')} corners, {kinds.count('random')} random")
 passed = check_function(k_update_no_clip, k_update, k_cases, name="k_update_no_clip")
 
 # %% [markdown]
@@ -206,8 +207,10 @@ def caught(case):
 
 random_cases = [c for c in k_cases if c.label == "random"]
 edge_cases = [c for c in k_cases if c.label != "random"]
-print(f"random cases that catch the missing clip: {sum(map(caught, random_cases))} of {len(random_cases)}")
-print(f"edge cases and corners that catch it:     {sum(map(caught, edge_cases))} of {len(edge_cases)}")
+print("random cases that catch the missing clip: "
+      f"{sum(map(caught, random_cases))} of {len(random_cases)}")
+print("edge cases and corners that catch it:     "
+      f"{sum(map(caught, edge_cases))} of {len(edge_cases)}")
 steps = [abs(k_update_no_clip(*c) - c[0]) for c in k_cases]
 print(f"largest change of k in one update over all cases: {max(steps):.4f}")
 

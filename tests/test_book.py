@@ -1,4 +1,4 @@
-"""book.toml, `book list` and `book check` on small fixture books in tmp_path, and on the real repo."""
+"""book.toml, `book list` and `book check` on fixture books in tmp_path, and on the real repo."""
 import json
 import textwrap
 from pathlib import Path
@@ -39,7 +39,7 @@ def entry(position, slug, title, **extra) -> str:
 
 
 def make_book(root: Path, entries=None, budgets="") -> Path:
-    """A two-chapter book with executed notebooks; `entries` and `budgets` replace parts of book.toml."""
+    """A two-chapter book with executed notebooks; `entries`, `budgets` replace those parts."""
     entries = entries or [entry(0, "start", "Start here"), entry(1, "game", "The game")]
     budgets = budgets or ("[profiles.quick.ch00]\nsteps = 3\n[profiles.full.ch00]\nsteps = 300\n"
                           "[profiles.quick.ch01]\nsteps = 4\n[profiles.full.ch01]\nsteps = 400\n")
@@ -141,7 +141,8 @@ def _edit_script(root):
 
 
 def _unexecuted(root):
-    edit_notebook(root / "chapters/01_game.ipynb", lambda nb: nb.cells[2].update(execution_count=None))
+    edit_notebook(root / "chapters/01_game.ipynb",
+                  lambda nb: nb.cells[2].update(execution_count=None))
 
 
 def _error_output(root):
@@ -180,9 +181,12 @@ REASONS = {
     ".py and .ipynb disagree": (_edit_script, [
         "chapters/01_game.ipynb does not match chapters/01_game.py: cell 2 differs, line 6: "
         ".py has 'print(B[\"steps\"] + 1)', .ipynb has 'print(B[\"steps\"])'"]),
-    "no execution count": (_unexecuted, ["chapters/01_game.ipynb: code cell(s) 3 have no execution count"]),
-    "error output": (_error_output, ["chapters/01_game.ipynb: code cell(s) 2 hold an error output"]),
-    "out of order": (_out_of_order, ["chapters/01_game.ipynb: code cells were executed out of order"]),
+    "no execution count": (_unexecuted, [
+        "chapters/01_game.ipynb: code cell(s) 3 have no execution count"]),
+    "error output": (_error_output, [
+        "chapters/01_game.ipynb: code cell(s) 2 hold an error output"]),
+    "out of order": (_out_of_order, [
+        "chapters/01_game.ipynb: code cells were executed out of order"]),
     "full profile": (_full_profile, ["chapters/01_game.ipynb was executed in the full profile"]),
     "unseeded": (_unseeded, ["chapter 1: chapters/01_game.py never calls seed_everything(...)"]),
     "budget keys differ": (_budget_keys_differ, [
@@ -207,10 +211,12 @@ def test_check_names_each_reason(tmp_path, reason):
 BAD_ENTRIES = {
     "number out of order": ({"number": 5, "file": "chapters/05_game.py"},
                             "has number 5; chapters are numbered 0, 1, ..."),
-    "file name": ({"file": "chapters/game.py"}, "file 'chapters/game.py' should be chapters/01_slug.py"),
+    "file name": ({"file": "chapters/game.py"},
+                  "file 'chapters/game.py' should be chapters/01_slug.py"),
     "accelerator": ({"accelerator": "tpu"}, "accelerator 'tpu' should be cpu or gpu"),
     "quick minutes": ({"quick_minutes": 3}, "quick_minutes 3 should be above 0 and at most 1"),
-    "module": ({"modules": ["book", "no_such_module"]}, "module began_lite.no_such_module does not exist"),
+    "module": ({"modules": ["book", "no_such_module"]},
+               "module began_lite.no_such_module does not exist"),
     "type": ({"datasets": "mnist"}, "datasets should be a list"),
 }
 
@@ -233,7 +239,8 @@ def test_check_lists_every_reason_at_once_and_exits_1(tmp_path, monkeypatch, cap
     assert main(["book", "check"]) == 1
     out = capsys.readouterr().out.splitlines()
     assert len(problems) == 4 and out == [f"✗ {p}" for p in problems] + ["book check: 4 problem(s)"]
-    assert "chapter 0: chapters/00_start.ipynb is missing; run `python -m began_lite book execute 0`" in problems
+    assert ("chapter 0: chapters/00_start.ipynb is missing; "
+            "run `python -m began_lite book execute 0`") in problems
 
 
 def test_the_real_book_passes_its_check():

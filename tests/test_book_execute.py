@@ -1,4 +1,4 @@
-"""`book execute` on a tiny fixture book: outputs and counts written, failures reported, profiles."""
+"""`book execute` on a tiny fixture book: outputs and counts, failures reported, profiles."""
 from pathlib import Path
 
 import nbformat
@@ -77,11 +77,13 @@ def outputs(path: Path) -> list:
     """(execution count, output text) of each code cell."""
     nb = nbformat.read(path, as_version=4)
     return [(cell.execution_count,
-             "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "") for o in cell.outputs))
+             "".join(o.get("text", "") or o.get("data", {}).get("text/plain", "")
+                     for o in cell.outputs))
             for cell in nb.cells if cell.cell_type == "code"]
 
 
-def test_execute_writes_outputs_reports_failures_and_keeps_profiles_apart(tmp_path, monkeypatch, capsys):
+def test_execute_writes_outputs_reports_failures_and_keeps_profiles_apart(tmp_path, monkeypatch,
+                                                                          capsys):
     make_book(tmp_path)
     monkeypatch.setenv("BOOK_ROOT", str(tmp_path))
     monkeypatch.delenv("BOOK_PROFILE", raising=False)
@@ -106,7 +108,7 @@ def test_execute_writes_outputs_reports_failures_and_keeps_profiles_apart(tmp_pa
     assert main(["book", "execute", "0", "--profile", "full"]) == 0
     full = tmp_path / "runs/book/full/00_good.ipynb"
     assert outputs(full) == [(1, "full 30 chapters\n"), (2, "60")]
-    assert outputs(good)[0] == (1, "quick 3 chapters\n")  # the committed quick notebook is untouched
+    assert outputs(good)[0] == (1, "quick 3 chapters\n")  # the quick notebook is untouched
     # Apart from the numbers the profile changes, re-executing writes the same bytes: no churn.
     same = good.read_text().replace("quick 3", "full 30").replace('"6"', '"60"').replace(
         '"profile": "quick"', '"profile": "full"')

@@ -23,7 +23,7 @@ def checked_stream_outputs(nb, skip=()):
 
 
 def edit_output(nb, edit, skip=()) -> int:
-    """Apply `edit(text)` in place to the first checked output it alters; return that cell's number."""
+    """Apply `edit(text)` in place to the first checked output it alters; return its cell number."""
     for number, out in checked_stream_outputs(nb, skip):
         if edit(out.text) != out.text:
             out.text = edit(out.text)
@@ -54,8 +54,9 @@ def test_nbval_fails_a_changed_output_and_sanitizes_float_noise(tmp_path):
     noisy_cell = edit_output(nb, lambda t: LONG_FLOAT.sub(
         lambda m: m[0][:-1] + str((int(m[0][-1]) + 1) % 10), t, count=1))
     # A changed result in another cell: its first digit moves by one.
-    changed_cell = edit_output(nb, lambda t: re.sub(r"\d", lambda m: str((int(m[0]) + 1) % 10), t, count=1),
-                               skip=(noisy_cell,))
+    changed_cell = edit_output(
+        nb, lambda t: re.sub(r"\d", lambda m: str((int(m[0]) + 1) % 10), t, count=1),
+        skip=(noisy_cell,))
     nbformat.write(nb, edited)
     results = run_nbval([unchanged, edited], tmp_path / "junit.xml")
     assert results == {"unchanged.ipynb": [], "edited.ipynb": [changed_cell]}
@@ -65,15 +66,16 @@ def test_sanitizer_is_wired_in_and_keeps_four_decimals():
     config = (REPO / "pyproject.toml").read_text()
     assert '"--nbval-sanitize-with=chapters/nbval_sanitize.cfg"' in config
     assert '"--nbval-current-env"' in config
-    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$", (REPO / "chapters/nbval_sanitize.cfg").read_text(),
-                       flags=re.MULTILINE)
+    pairs = re.findall(r"^regex: (.*)$\n^replace: (.*)$",
+                       (REPO / "chapters/nbval_sanitize.cfg").read_text(), flags=re.MULTILINE)
 
     def sanitize(text):
         for regex, replace in pairs:
             text = re.sub(regex, replace, text)
         return text
 
-    assert sanitize("loss 0.12345678, 0.1234567") == sanitize("loss 0.12349999, 0.1234111") == "loss 0.1234, 0.1234"
+    assert sanitize("loss 0.12345678, 0.1234567") == "loss 0.1234, 0.1234"
+    assert sanitize("loss 0.12349999, 0.1234111") == "loss 0.1234, 0.1234"
     assert sanitize("0.1235") != sanitize("0.1236")  # four decimals are still compared
     assert sanitize("k = -0.00001") == sanitize("k = 0.00002") == "k = 0.0000"
     assert sanitize("1.2345678e-05") == "1.2345e-05"

@@ -6,46 +6,56 @@ from pathlib import Path
 from began_lite.book.manifest import PROFILES, book_root, load_manifest
 from began_lite.book.notebooks import pair_difference, read_notebook, read_script
 
-CHAPTER_FIELDS = {"number": int, "title": str, "file": str, "paper_sections": list, "modules": list,
-                  "accelerator": str, "datasets": list, "quick_minutes": (int, float)}
+CHAPTER_FIELDS = {"number": int, "title": str, "file": str, "paper_sections": list,
+                  "modules": list, "accelerator": str, "datasets": list,
+                  "quick_minutes": (int, float)}
 BOOK_FIELDS = ("title", "authors", "description", "version")
 BUDGET_CALL = re.compile(r"""\bbudget\(\s*["'](ch\d+)["']""")
 
 
 def _book_problems(manifest: dict) -> list:
     """[book] metadata and both profiles present."""
-    book = manifest.get("book", {})
+    book, profiles = manifest.get("book", {}), manifest.get("profiles", {})
     problems = [f"book.toml: [book] has no {field}" for field in BOOK_FIELDS if not book.get(field)]
-    profiles = manifest.get("profiles", {})
-    problems += [f"book.toml: no [profiles.{name}] table" for name in PROFILES if name not in profiles]
+    return problems + [f"book.toml: no [profiles.{name}] table"
+                       for name in PROFILES if name not in profiles]
+
+
+def _field_problems(chapter: dict, where: str) -> list:
+    """Missing fields and fields of the wrong type in one [[chapters]] entry."""
+    problems = [f"{where} has no {key}" for key in CHAPTER_FIELDS if key not in chapter]
+    for key, kind in CHAPTER_FIELDS.items():
+        if key in chapter and not isinstance(chapter[key], kind):
+            problems.append(f"{where}: {key} should be a "
+                            f"{kind.__name__ if isinstance(kind, type) else 'number'}")
     return problems
 
 
 def _entry_problems(chapter: dict, position: int) -> list:
-    """One [[chapters]] entry: fields, types, numbering, file name, accelerator, budget, modules."""
+    """One [[chapters]] entry: fields, numbering, file name, accelerator, minutes, modules."""
     where = f"book.toml: [[chapters]] entry {position + 1}"
-    problems = [f"{where} has no {key}" for key in CHAPTER_FIELDS if key not in chapter]
-    problems += [f"{where}: {key} should be a {kind.__name__ if isinstance(kind, type) else 'number'}"
-                 for key, kind in CHAPTER_FIELDS.items()
-                 if key in chapter and not isinstance(chapter[key], kind)]
+    problems = _field_problems(chapter, where)
     if problems:
         return problems
-    if chapter["number"] != position:
-        problems.append(f"{where} has number {chapter['number']}; chapters are numbered 0, 1, ... in reading order")
-    if not re.fullmatch(rf"chapters/{chapter['number']:02d}_[a-z0-9_]+\.py", chapter["file"]):
-        problems.append(f"{where}: file {chapter['file']!r} should be chapters/{chapter['number']:02d}_slug.py")
+    number, file = chapter["number"], chapter["file"]
+    if number != position:
+        problems.append(f"{where} has number {number}; chapters are numbered 0, 1, ... "
+                        "in reading order")
+    if not re.fullmatch(rf"chapters/{number:02d}_[a-z0-9_]+\.py", file):
+        problems.append(f"{where}: file {file!r} should be chapters/{number:02d}_slug.py")
     if chapter["accelerator"] not in ("cpu", "gpu"):
         problems.append(f"{where}: accelerator {chapter['accelerator']!r} should be cpu or gpu")
     if not 0 < chapter["quick_minutes"] <= 1:
-        problems.append(f"{where}: quick_minutes {chapter['quick_minutes']} should be above 0 and at most 1")
-    problems += [f"{where}: module began_lite.{m} does not exist" for m in chapter["modules"]
-                 if importlib.util.find_spec(f"began_lite.{m}") is None]
-    return problems
+        problems.append(f"{where}: quick_minutes {chapter['quick_minutes']} should be above 0 "
+                        "and at most 1")
+    return problems + [f"{where}: module began_lite.{m} does not exist" for m in chapter["modules"]
+                       if importlib.util.find_spec(f"began_lite.{m}") is None]
 
 
 def _stray_files(manifest: dict, root: Path) -> list:
     """Chapter files in chapters/ that book.toml does not list."""
-    listed = {Path(c["file"]).stem for c in manifest.get("chapters", []) if isinstance(c.get("file"), str)}
+    listed = {Path(c["file"]).stem for c in manifest.get("chapters", [])
+              if isinstance(c.get("file"), str)}
     found = sorted((root / "chapters").glob("*.py")) + sorted((root / "chapters").glob("*.ipynb"))
     return [f"chapters/{path.name} is not in book.toml's [[chapters]]; add it or remove the file"
             for path in found if path.stem not in listed]
@@ -56,11 +66,14 @@ def _cell_problems(notebook, name: str) -> list:
     code = [(i, cell) for i, cell in enumerate(notebook.cells, start=1)
             if cell.cell_type == "code" and cell.source.strip()]
     unexecuted = [i for i, cell in code if cell.get("execution_count") is None]
-    errors = [i for i, cell in code if any(o.get("output_type") == "error" for o in cell.get("outputs", []))]
-    counts = [cell["execution_count"] for _, cell in code if cell.get("execution_count") is not None]
+    errors = [i for i, cell in code
+              if any(out.get("output_type") == "error" for out in cell.get("outputs", []))]
+    counts = [cell["execution_count"] for _, cell in code
+              if cell.get("execution_count") is not None]
     problems = []
     if unexecuted:
-        problems.append(f"{name}: code cell(s) {', '.join(map(str, unexecuted))} have no execution count")
+        problems.append(f"{name}: code cell(s) {', '.join(map(str, unexecuted))} "
+                        "have no execution count")
     if errors:
         problems.append(f"{name}: code cell(s) {', '.join(map(str, errors))} hold an error output")
     if any(b <= a for a, b in zip(counts, counts[1:])):
@@ -69,45 +82,47 @@ def _cell_problems(notebook, name: str) -> list:
 
 
 def _chapter_problems(chapter: dict, root: Path) -> list:
-    """One chapter's files: both present, the same cells, executed cleanly in the quick profile, seeded."""
-    script = root / chapter["file"]
+    """One chapter's files: both there, same cells, seeded, executed cleanly in the quick profile."""
+    script, number = root / chapter["file"], chapter["number"]
     notebook_path = script.with_suffix(".ipynb")
-    fix = f"run `python -m began_lite book execute {chapter['number']}`"
+    name = f"chapters/{notebook_path.name}"
+    fix = f"run `python -m began_lite book execute {number}`"
     if not script.is_file():
-        return [f"chapter {chapter['number']}: {chapter['file']} is missing"]
+        return [f"chapter {number}: {chapter['file']} is missing"]
     problems = []
     if "seed_everything(" not in script.read_text():
-        problems.append(f"chapter {chapter['number']}: {chapter['file']} never calls seed_everything(...)")
+        problems.append(f"chapter {number}: {chapter['file']} never calls seed_everything(...)")
     if not notebook_path.is_file():
-        return problems + [f"chapter {chapter['number']}: chapters/{notebook_path.name} is missing; {fix}"]
-    notebook, name = read_notebook(notebook_path), f"chapters/{notebook_path.name}"
+        return problems + [f"chapter {number}: {name} is missing; {fix}"]
+    notebook = read_notebook(notebook_path)
     difference = pair_difference(read_script(script), notebook)
     if difference:
         problems.append(f"{name} does not match {chapter['file']}: {difference}; {fix}")
     problems += _cell_problems(notebook, name)
     profile = notebook.metadata.get("began_lite", {}).get("profile", "quick")
     if profile != "quick":
-        problems.append(f"{name} was executed in the {profile} profile; commit quick-profile outputs; {fix}")
+        problems.append(f"{name} was executed in the {profile} profile; commit quick-profile "
+                        f"outputs; {fix}")
     return problems
 
 
 def _budget_problems(manifest: dict, root: Path) -> list:
-    """Budget tables a chapter reads exist in both profiles, and both profiles give the same keys."""
+    """Budget tables a chapter reads exist in both profiles, and both profiles set the same keys."""
     profiles = manifest.get("profiles", {})
     tables = {name: {k: v for k, v in profiles.get(name, {}).items() if isinstance(v, dict)}
               for name in PROFILES}
     problems = []
     for key in sorted(set(tables["quick"]) | set(tables["full"])):
-        quick, full = tables["quick"].get(key, {}), tables["full"].get(key, {})
-        if set(quick) != set(full):
-            problems.append(f"book.toml: [profiles.quick.{key}] and [profiles.full.{key}] set different "
-                            f"keys ({', '.join(sorted(set(quick) ^ set(full)))})")
+        quick, full = set(tables["quick"].get(key, {})), set(tables["full"].get(key, {}))
+        if quick != full:
+            problems.append(f"book.toml: [profiles.quick.{key}] and [profiles.full.{key}] set "
+                            f"different keys ({', '.join(sorted(quick ^ full))})")
     for chapter in manifest.get("chapters", []):
         script = root / str(chapter.get("file", ""))
-        used = set(BUDGET_CALL.findall(script.read_text())) if script.is_file() else set()
+        used = sorted(set(BUDGET_CALL.findall(script.read_text()))) if script.is_file() else []
         problems += [f"book.toml: chapter {chapter.get('number')} reads budget({key!r}) but "
-                     f"[profiles.{name}.{key}] is missing" for key in sorted(used) for name in PROFILES
-                     if key not in tables[name]]
+                     f"[profiles.{name}.{key}] is missing"
+                     for key in used for name in PROFILES if key not in tables[name]]
     return problems
 
 
@@ -124,4 +139,3 @@ def check_book(root=None) -> list:
         if all(isinstance(chapter.get(k), CHAPTER_FIELDS[k]) for k in ("number", "file")):
             problems += _chapter_problems(chapter, root)
     return problems + _budget_problems(manifest, root)
-

@@ -1,4 +1,4 @@
-"""`python -m began_lite book {list,execute,check}`: the table of contents, run the chapters, check them."""
+"""`python -m began_lite book {list,execute,check}`: contents, run the chapters, check them."""
 import sys
 from pathlib import Path
 
@@ -22,7 +22,7 @@ def _shown(path, root) -> str:
 
 
 def run_execute(args) -> int:
-    """Execute the chosen chapters (all by default), write their .ipynb, report seconds per chapter."""
+    """Execute the chosen chapters (default all), write their .ipynb, report seconds per chapter."""
     from began_lite.book.execute import execute_chapter, timing_report  # Jupyter imports are slow
 
     root = book_root()
@@ -30,14 +30,16 @@ def run_execute(args) -> int:
     out_dir = args.out or (root / "runs" / "book" / "full" if args.profile == "full" else None)
     runs = []
     for chapter in chosen:
-        run = execute_chapter(chapter, root, profile=args.profile, timeout=args.timeout, out_dir=out_dir)
+        run = execute_chapter(chapter, root, profile=args.profile, timeout=args.timeout,
+                              out_dir=out_dir)
         runs.append(run)
         status = f"wrote {_shown(run.written, root)}" if run.written else \
             f"FAILED, .ipynb not written: {run.error}"
         print(f"chapter {run.number}: {run.seconds:.1f} s, {status}", flush=True)
         if run.details:
             print(run.details, file=sys.stderr)
-    print(f"\nprofile {args.profile}\n" + timing_report(runs, {c["number"]: c for c in chosen}, args.profile))
+    report = timing_report(runs, {c["number"]: c for c in chosen}, args.profile)
+    print(f"\nprofile {args.profile}\n{report}")
     return 1 if any(run.error for run in runs) else 0
 
 
@@ -48,7 +50,8 @@ def run_check(args) -> int:
     problems = check_book(book_root())
     for problem in problems:
         print(f"✗ {problem}")
-    print(f"book check: {len(problems)} problem(s)" if problems else "book check: all chapters are in order")
+    print(f"book check: {len(problems)} problem(s)" if problems
+          else "book check: all chapters are in order")
     return 1 if problems else 0
 
 
@@ -59,11 +62,15 @@ def add_commands(subparsers) -> None:
                                              "the current one that holds book.toml.")
     commands = book.add_subparsers(dest="book_command", required=True)
     commands.add_parser("list", help="print the table of contents").set_defaults(run=run_list)
-    execute = commands.add_parser("execute", help="execute chapters and write their .ipynb with outputs")
+    execute = commands.add_parser("execute", help="run chapters, write their .ipynb with outputs")
     execute.add_argument("numbers", nargs="*", type=int, help="chapter numbers (default: all)")
     execute.add_argument("--profile", choices=PROFILES, default="quick",
-                         help="budget profile from book.toml (default quick; full writes to runs/book/full)")
-    execute.add_argument("--timeout", type=int, default=600, help="seconds allowed per cell (default 600)")
-    execute.add_argument("--out", type=Path, help="folder for the .ipynb files (default: beside the .py)")
+                         help="budget profile from book.toml (default quick; full writes to "
+                              "runs/book/full)")
+    execute.add_argument("--timeout", type=int, default=600,
+                         help="seconds allowed per cell (default 600)")
+    execute.add_argument("--out", type=Path,
+                         help="folder for the .ipynb files (default: beside the .py)")
     execute.set_defaults(run=run_execute)
-    commands.add_parser("check", help="list every problem; exit 1 if there is any").set_defaults(run=run_check)
+    check = commands.add_parser("check", help="list every problem; exit 1 if there is any")
+    check.set_defaults(run=run_check)

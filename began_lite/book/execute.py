@@ -1,4 +1,4 @@
-"""Execute chapters in a profile with this interpreter's kernel; write each .ipynb with its outputs."""
+"""Execute chapters in a profile with this interpreter's kernel; write each .ipynb with outputs."""
 import os
 import re
 import sys
@@ -19,7 +19,7 @@ ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 class CurrentInterpreterSpecs(KernelSpecManager):
-    """Kernel specs that always start this very interpreter (the venv's), whatever Jupyter has installed."""
+    """Kernel specs that always start this very interpreter (the venv's), whatever is installed."""
 
     def get_kernel_spec(self, kernel_name):
         """The ipykernel spec for sys.executable."""
@@ -40,14 +40,16 @@ class ChapterRun:
 
 
 def execute_notebook(nb, cwd, env, *, timeout=600, desc="") -> None:
-    """Run every code cell of `nb` in place in a fresh kernel started in `cwd`, with a progress bar."""
+    """Run every code cell of `nb`, in place, in a fresh kernel started in `cwd`; show progress."""
     todo = sum(cell.cell_type == "code" and bool(cell.source.strip()) for cell in nb.cells)
     kernel = KernelManager(kernel_name="python3", kernel_spec_manager=CurrentInterpreterSpecs())
     with tqdm(total=todo, desc=desc, unit="cell", file=sys.stderr, leave=False) as bar:
         client = NotebookClient(nb, km=kernel, timeout=timeout, record_timing=False,
-                                shutdown_kernel="immediate", resources={"metadata": {"path": str(cwd)}},
+                                shutdown_kernel="immediate",
+                                resources={"metadata": {"path": str(cwd)}},
                                 on_cell_executed=lambda **_: bar.update())
-        client.execute(env=env, cleanup_kc=True)  # we made the kernel manager, so we stop the kernel
+        # We made the kernel manager, so nbclient leaves stopping the kernel to us unless asked.
+        client.execute(env=env, cleanup_kc=True)
 
 
 def _failed_cell(nb, err) -> str:
@@ -59,7 +61,8 @@ def _failed_cell(nb, err) -> str:
     return f"{err.ename}: {err.evalue}"
 
 
-def execute_chapter(chapter: dict, root, *, profile="quick", timeout=600, out_dir=None) -> ChapterRun:
+def execute_chapter(chapter: dict, root, *, profile="quick", timeout=600,
+                    out_dir=None) -> ChapterRun:
     """Execute one chapter's .py (cwd = its folder) and write its .ipynb unless a cell failed."""
     script = Path(root) / chapter["file"]
     run = ChapterRun(chapter["number"], chapter["file"])
@@ -85,7 +88,7 @@ def execute_chapter(chapter: dict, root, *, profile="quick", timeout=600, out_di
 
 
 def timing_report(runs, chapters_by_number, profile: str) -> str:
-    """One line per chapter: seconds, the quick budget from book.toml, and ok / over budget / FAILED."""
+    """One line per chapter: seconds, its quick budget from book.toml, ok / over budget / FAILED."""
     lines = ["chapter  seconds  quick budget  result"]
     for run in runs:
         minutes = chapters_by_number.get(run.number, {}).get("quick_minutes")

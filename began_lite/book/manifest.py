@@ -9,7 +9,7 @@ PROFILES = ("quick", "full")
 
 
 def book_root(start=None) -> Path:
-    """The folder holding book.toml: BOOK_ROOT, else the first parent of `start` (or cwd) with one."""
+    """The folder holding book.toml: BOOK_ROOT, else the first folder up from `start` (or cwd)."""
     if os.environ.get("BOOK_ROOT"):
         return Path(os.environ["BOOK_ROOT"])
     here = Path(start or Path.cwd()).resolve()
@@ -19,7 +19,8 @@ def book_root(start=None) -> Path:
     package_parent = Path(__file__).resolve().parents[2]
     if (package_parent / "book.toml").is_file():
         return package_parent
-    raise UserError(f"no book.toml found above {here}; run from the began-lite checkout or set BOOK_ROOT")
+    raise UserError(f"no book.toml found above {here}; run from the began-lite checkout "
+                    "or set BOOK_ROOT")
 
 
 def load_manifest(root=None) -> dict:
@@ -78,8 +79,9 @@ def format_toc(manifest: dict, *, minutes=True) -> str:
         if minutes:
             line += f"  {chapter.get('quick_minutes', '?'):>4} min"
         lines.append(line)
-        details = [f"follows {'; '.join(chapter['paper_sections'])}" if chapter.get("paper_sections") else "",
-                   f"data: {', '.join(chapter['datasets'])}" if chapter.get("datasets") else ""]
-        if any(details):
-            lines.append("    " + " | ".join(d for d in details if d))
+        sections, datasets = chapter.get("paper_sections"), chapter.get("datasets")
+        details = ([f"follows {'; '.join(sections)}"] if sections else []) + \
+                  ([f"data: {', '.join(datasets)}"] if datasets else [])
+        if details:
+            lines.append("    " + " | ".join(details))
     return "\n".join(lines)

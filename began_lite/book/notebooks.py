@@ -24,7 +24,8 @@ def read_notebook(path) -> nbformat.NotebookNode:
 def cell_sources(nb) -> list:
     """(cell type, source) of each cell after a round trip through the percent format."""
     text = jupytext.writes(nb, fmt="py:percent")
-    return [(cell.cell_type, cell.source.strip()) for cell in jupytext.reads(text, fmt="py:percent").cells]
+    cells = jupytext.reads(text, fmt="py:percent").cells
+    return [(cell.cell_type, cell.source.strip()) for cell in cells]
 
 
 def _first_line_difference(a: str, b: str) -> str:
@@ -59,7 +60,7 @@ def stable_ids(nb) -> None:
 
 
 def write_notebook(nb, path, profile: str) -> None:
-    """Write an executed chapter atomically, with a fixed kernelspec and no machine-specific metadata."""
+    """Write an executed chapter atomically: fixed kernelspec, no machine-specific metadata."""
     stable_ids(nb)
     nb.metadata["kernelspec"] = dict(KERNELSPEC)
     nb.metadata.get("language_info", {}).pop("version", None)  # the Python patch level churns

@@ -22,7 +22,7 @@ class Case(tuple):
 
 
 class Arg:
-    """One argument: `draw(rng)` gives a random value; `edges` are (label, value) pairs where bugs hide."""
+    """One argument: `draw(rng)` gives a random value; `edges` are (label, value) pairs."""
 
     def __init__(self, draw, edges=(), name=""):
         self.draw, self.edges, self.name = draw, list(edges), name
@@ -38,7 +38,8 @@ def floats(low=-1.0, high=1.0, *, name=""):
 
 def ints(low, high, *, name=""):
     """An int in [low, high] (both included); edges: both ends."""
-    return Arg(lambda rng: int(rng.integers(low, high + 1)), [("low end", low), ("high end", high)], name)
+    edges = [("low end", low), ("high end", high)]
+    return Arg(lambda rng: int(rng.integers(low, high + 1)), edges, name)
 
 
 def choices(*values, name=""):
@@ -47,7 +48,7 @@ def choices(*values, name=""):
 
 
 def arrays(*shape, low=-1.0, high=1.0, name=""):
-    """A float64 NumPy array of `shape`, uniform in [low, high]; edges: all low, all high, all zero."""
+    """A float64 NumPy array of `shape`, uniform in [low, high]; edges: all low, high, zero."""
     edges = [("all low", np.full(shape, low, dtype=np.float64)),
              ("all high", np.full(shape, high, dtype=np.float64))]
     if low <= 0 <= high:
@@ -56,7 +57,7 @@ def arrays(*shape, low=-1.0, high=1.0, name=""):
 
 
 def tensors(*shape, low=-1.0, high=1.0, name=""):
-    """A float32 torch tensor of `shape`, e.g. (B, C, H, W), uniform in [low, high]; edges as arrays()."""
+    """A float32 tensor of `shape`, e.g. (B, C, H, W), uniform in [low, high]; edges as arrays()."""
     base = arrays(*shape, low=low, high=high)
     edges = [(label, torch.as_tensor(v, dtype=torch.float32)) for label, v in base.edges]
     return Arg(lambda rng: torch.as_tensor(base.draw(rng), dtype=torch.float32), edges, name)
@@ -66,8 +67,8 @@ def probabilities(size, *, name=""):
     """A probability vector of `size` entries (Dirichlet(1)); edges: one-hot and uniform."""
     one_hot = np.eye(size)[0]
     uniform = np.full(size, 1.0 / size)
-    return Arg(lambda rng: rng.dirichlet(np.ones(size)), [("one-hot", one_hot), ("uniform", uniform)],
-               name)
+    edges = [("one-hot", one_hot), ("uniform", uniform)]
+    return Arg(lambda rng: rng.dirichlet(np.ones(size)), edges, name)
 
 
 def cases(*args, n=20, seed=0, max_corners=64) -> list:
@@ -128,14 +129,16 @@ def _value_difference(got, expected, atol, rtol) -> str:
         return f"your function returned a {type(got).__name__}, not a number, array or tensor"
     expected_array = _as_array(expected)
     if got_array.shape != expected_array.shape:
-        return f"your result has shape {got_array.shape}, the reference's has {expected_array.shape}"
+        return (f"your result has shape {got_array.shape}, "
+                f"the reference's has {expected_array.shape}")
     close = np.isclose(got_array, expected_array, atol=atol, rtol=rtol, equal_nan=True)
     if close.all():
         return ""
     where = np.unravel_index(np.argmin(close), close.shape)
     at = f" at index {tuple(int(i) for i in where)}" if where else ""
     count = f" ({int((~close).sum())} of {close.size} entries differ)" if close.size > 1 else ""
-    return f"values differ{at}: yours {got_array[where]:.6g}, expected {expected_array[where]:.6g}{count}"
+    return (f"values differ{at}: yours {got_array[where]:.6g}, "
+            f"expected {expected_array[where]:.6g}{count}")
 
 
 def _difference(got, expected, atol, rtol) -> str:
@@ -165,7 +168,8 @@ def _report(name, number, total, args, problem, got=None, expected=None) -> None
 
 
 def check_function(reader_fn, reference_fn, cases, *, name, atol=1e-6, rtol=1e-5) -> bool:
-    """Call both functions on each case (a tuple of arguments); print a pass or the first difference."""
+    """Call both functions on each case (a tuple of arguments); print a pass or the first
+    difference, with the input and both values. Returns whether all cases agree."""
     cases = [c if isinstance(c, tuple) else (c,) for c in cases]
     for number, args in enumerate(cases, start=1):
         # Each function gets its own copy, so in-place changes by one cannot mislead the other.
