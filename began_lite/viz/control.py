@@ -97,8 +97,8 @@ def plot_kt_simulation(runs, gamma: float, *, smooth=100, path=None):
     fig, (ax_k, ax_ratio) = plt.subplots(1, 2, figsize=(11, 3.6))
     for label, run in runs.items():
         ratio = moving_average(run["loss_fake"], smooth) / moving_average(run["loss_real"], smooth)
-        ax_k.plot(run["step"], run["k"], label=label or None, lw=1)
-        ax_ratio.plot(run["step"], ratio, label=label or None, lw=1)
+        ax_k.plot(run["step"], run["k"], label=label or None, lw=1, alpha=0.85)
+        ax_ratio.plot(run["step"], ratio, label=label or None, lw=1, alpha=0.85)
     ax_ratio.axhline(gamma, color="black", ls="--", lw=1, label=f"gamma = {gamma:g}")
     ax_k.set(xlabel="step t", ylabel="k_t", title="the control variable k_t")
     ax_ratio.set(xlabel="step t", ylabel=f"L(G(z)) / L(x), mean of {smooth} steps",
