@@ -5,7 +5,8 @@ from torch.utils.data import DataLoader, Sampler
 
 from began_lite.errors import UserError
 
-DATA_STREAM, Z_STREAM = 0, 1  # tags that keep the data order and each rank's z draws independent
+# Tags that keep the data order, each rank's z draws and the loader's worker seeds independent.
+DATA_STREAM, Z_STREAM, WORKER_STREAM = 0, 1, 2
 
 
 def derived_generator(*keys: int) -> torch.Generator:
@@ -53,6 +54,9 @@ def make_batches(dataset, config, start, context):
     """An iterator of (B, C, H, W) batches for steps start+1..config.steps on this rank."""
     sampler = StepBatches(len(dataset), config.batch_size, config.seed, start, config.steps,
                           context.rank, context.world_size)
+    # Its own generator: a DataLoader otherwise draws its worker seed from torch's global RNG,
+    # and a resumed run would then end with a different global RNG state.
     loader = DataLoader(dataset, batch_sampler=sampler, num_workers=config.num_workers,
-                        collate_fn=stack_images, pin_memory=context.device.type == "cuda")
+                        collate_fn=stack_images, pin_memory=context.device.type == "cuda",
+                        generator=derived_generator(config.seed, WORKER_STREAM, context.rank))
     return iter(loader)

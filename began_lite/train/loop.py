@@ -232,7 +232,7 @@ def after_step(state: TrainState, result, timer, fixed_z, stop) -> bool:
     config, step = state.config, state.step
     bad = [f"{key}={getattr(result, key)}" for key in ("loss_real", "loss_fake", "loss_d", "loss_g")
            if not math.isfinite(getattr(result, key))]
-    stop_now, diverged = distributed.any_rank(state.context, stop.requested, bool(bad))
+    stop_now, diverged = distributed.any_rank(state.context, bool(stop.requested), bool(bad))
     if diverged:
         raise diverged_error(state, ", ".join(bad) or "a loss on another rank")
     state.window.add(result)
@@ -246,9 +246,9 @@ def after_step(state: TrainState, result, timer, fixed_z, stop) -> bool:
     if periodic or last or stop_now:
         write_checkpoint(state, periodic)
     if stop_now:
-        state.stopped_by = stop.requested
+        state.stopped_by = stop.requested or "a signal to another rank"
         if state.context.is_main:
-            tqdm.write(f"{stop.requested}: stopped after step {step}; checkpoint saved in "
+            tqdm.write(f"{state.stopped_by}: stopped after step {step}; checkpoint saved in "
                        f"{checkpoint_dir(state.run_dir)}; continue with --resume")
     return bool(stop_now)
 
