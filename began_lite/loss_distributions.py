@@ -1,4 +1,4 @@
-"""Distributions of per-image autoencoder losses L(v) (chapters 4-5): train, measure, test normality.
+"""Distributions of per-image autoencoder losses L(v) (chapters 4-5): train, measure, normality.
 
 Layer: just after `began` (imports data, nets, began only), before `alpha_gan`.
 """
@@ -25,7 +25,7 @@ def _batch(images: torch.Tensor, batch_size: int, generator=None) -> torch.Tenso
 
 
 def per_image_losses(autoencoder, images: torch.Tensor, *, eta=1, batch_size=256) -> torch.Tensor:
-    """L(v) = mean over pixels of |v - D(v)|^eta for each image of `images` (N, C, H, W): (N,) on CPU."""
+    """L(v) = mean over pixels of |v - D(v)|^eta for each image (N, C, H, W): (N,), on the CPU."""
     device, chunks = _device_of(autoencoder), []
     with torch.no_grad():
         for start in range(0, len(images), batch_size):
@@ -41,7 +41,7 @@ def uniform_noise(count: int, image_size: int, channels=1, generator=None) -> to
 
 def train_autoencoder(images, *, n, h, steps, batch_size=16, lr=1e-4, eta=1, repeat=2,
                       generator=None, device="cpu"):
-    """Train an AutoEncoder with Adam to reconstruct `images` (N, C, H, W); return it and L per step."""
+    """Train an AutoEncoder with Adam to reconstruct `images` (N, C, H, W); return it, L by step."""
     if steps < 1 or batch_size < 1:
         raise UserError(f"steps={steps} and batch_size={batch_size} must both be at least 1")
     autoencoder = AutoEncoder(images.shape[-1], images.shape[1], n, h, repeat=repeat).to(device)
@@ -81,7 +81,7 @@ def make_began(image_size, channels, *, n, h, z_dim, lr=1e-4, repeat=2, device="
 
 def train_began(run: BeganRun, images, *, steps, batch_size=16, gamma=0.5, lambda_k=0.001,
                 eta=1, generator=None) -> BeganRun:
-    """Take `steps` BEGAN steps on batches of `images` (N, C, H, W); update run.k and run.history."""
+    """Take `steps` BEGAN steps on batches of `images` (N, C, H, W); update run.k, run.history."""
     if steps < 0 or batch_size < 1:
         raise UserError(f"steps={steps} must be >= 0 and batch_size={batch_size} at least 1")
     device = _device_of(run.generator)
@@ -129,7 +129,7 @@ def normality_summary(losses) -> dict:
 
 
 def normal_qq(losses) -> tuple[np.ndarray, np.ndarray]:
-    """Normal QQ points: standard normal quantiles at (i - 1/2)/n beside the sorted standardised losses."""
+    """Normal QQ points: standard normal quantiles at (i - 1/2)/n, sorted standardised losses."""
     z = np.sort(_standardised(losses))
     levels = (np.arange(1, z.size + 1) - 0.5) / z.size
     return np.array([NormalDist().inv_cdf(p) for p in levels]), z

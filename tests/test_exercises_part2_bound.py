@@ -1,4 +1,4 @@
-"""Chapter 4-5 checkers: right answers pass, typical wrong answers fail, the references are right."""
+"""Chapter 4-5 checkers: right answers pass, typical wrong ones fail, the references are right."""
 import numpy as np
 import pytest
 import torch

@@ -1,4 +1,4 @@
-"""began_lite.loss_distributions and the chapter 4-5 plots in began_lite.viz.losses, on tiny nets."""
+"""began_lite.loss_distributions and the chapter 4-5 plots of began_lite.viz.losses, tiny nets."""
 import matplotlib
 
 matplotlib.use("Agg")
@@ -87,8 +87,10 @@ def test_train_began_logs_every_step_and_follows_the_k_controller():
 def test_generate_shapes_and_seed():
     torch.manual_seed(0)
     run = make_began(8, 1, n=4, h=4, z_dim=3, repeat=1)
-    images = generate(run.generator, 10, 3, batch_size=4, generator=torch.Generator().manual_seed(5))
-    again = generate(run.generator, 10, 3, batch_size=10, generator=torch.Generator().manual_seed(5))
+    images = generate(run.generator, 10, 3, batch_size=4,
+                      generator=torch.Generator().manual_seed(5))
+    again = generate(run.generator, 10, 3, batch_size=10,
+                     generator=torch.Generator().manual_seed(5))
     assert images.shape == (10, 1, 8, 8)
     assert torch.allclose(images, again, atol=1e-6)
 

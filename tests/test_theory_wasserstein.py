@@ -1,4 +1,4 @@
-"""wasserstein1 and mean_lower_bound: hand cases, invariances, SciPy, and the bound |m1 - m2| <= W1."""
+"""wasserstein1 and mean_lower_bound: hand cases, invariances, SciPy, the bound |m1 - m2| <= W1."""
 import numpy as np
 import pytest
 import torch

@@ -13,7 +13,7 @@ def pixel_loss_reference(images, reconstructions, eta=1) -> torch.Tensor:
 
 
 def _pixel_loss_cases() -> list[tuple]:
-    """(images, reconstructions, eta) cases in [-1, 1]: several shapes, eta 1 and 2, a perfect copy."""
+    """(images, reconstructions, eta) in [-1, 1]: several shapes, eta 1 and 2, a perfect copy."""
     generator = torch.Generator().manual_seed(4)
     cases = []
     for shape in [(2, 1, 4, 4), (3, 3, 5, 5), (1, 1, 8, 8)]:
@@ -46,7 +46,7 @@ def _w1_cases(unequal_lengths: bool) -> list[tuple]:
 
 
 def check_wasserstein1(reader_fn, *, unequal_lengths=False) -> bool:
-    """Check the reader's `w1(a, b)` for 1-D NumPy samples against `began_lite.theory.wasserstein1`."""
+    """Check the reader's `w1(a, b)` for 1-D NumPy samples against theory.wasserstein1."""
     return check_function(reader_fn, wasserstein1, _w1_cases(unequal_lengths),
                           name="w1 (unequal lengths)" if unequal_lengths else "w1",
                           atol=1e-9, rtol=1e-9)
