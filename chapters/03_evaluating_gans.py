@@ -131,8 +131,9 @@ print(f"padding is pure background: {bool((splits['train'].images[:, :, :2] == -
 # %%
 # NBVAL_IGNORE_OUTPUT
 seed_everything(B["seed"])
-G = ConvGenerator(B["mnist_z_dim"], n=B["mnist_n"])
-D = ConvDiscriminator(n=B["mnist_n"])
+device = torch.device("cuda" if B["device"] == "auto" and torch.cuda.is_available() else "cpu")
+G = ConvGenerator(B["mnist_z_dim"], n=B["mnist_n"]).to(device)
+D = ConvDiscriminator(n=B["mnist_n"]).to(device)
 opt_g = torch.optim.Adam(G.parameters(), lr=B["mnist_lr"], betas=(0.5, 0.999))
 opt_d = torch.optim.Adam(D.parameters(), lr=B["mnist_lr"], betas=(0.5, 0.999))
 images = splits["train"].images
@@ -142,8 +143,9 @@ for step in range(B["mnist_steps"]):
                           B["mnist_z_dim"], B["mnist_batch"], generator=gen)
 G.eval()
 with torch.no_grad():
-    gan_images = G(torch.randn(B["parzen_samples"], B["mnist_z_dim"], generator=gen))
-print(f"G {count_parameters(G):,} and D {count_parameters(D):,} parameters; after "
+    gan_images = G(torch.randn(B["parzen_samples"], B["mnist_z_dim"], generator=gen).to(device))
+gan_images = gan_images.cpu()
+print(f"on {device}: G {count_parameters(G):,} and D {count_parameters(D):,} parameters; after "
       f"{B['mnist_steps']} iterations D(x) = {out['d_real']:.3f}, D(G(z)) = {out['d_fake']:.3f}")
 print(f"per-pixel standard deviation across images (0-1 scale): G's samples "
       f"{paper_scale(gan_images).std(0).mean():.3f}, test digits "
