@@ -84,10 +84,10 @@ autoencoder = AutoEncoder(B["image_size"], 1, B["n"], B["h"], repeat=B["repeat"]
 v = uniform_noise(B["batch_size"], B["image_size"], generator=generator).to(device)
 with torch.no_grad():
     embedding, d_v = autoencoder.encode(v), autoencoder(v)
-print(f"image batch v:      {tuple(v.shape)}")
-print(f"embedding:          {tuple(embedding.shape)}")
+print(f"image batch v:       {tuple(v.shape)}")
+print(f"embedding:           {tuple(embedding.shape)}")
 print(f"reconstruction D(v): {tuple(d_v.shape)}")
-print(f"parameters:         {count_parameters(autoencoder):,}")
+print(f"parameters:          {count_parameters(autoencoder):,}")
 for eta in (1, 2):
     mine, theirs = pixel_loss(v, d_v, eta), reconstruction_loss(v, d_v, eta=eta)
     print(f"eta = {eta}: |from scratch - began_lite| = {abs(mine - theirs).item():.1e}")
@@ -131,9 +131,10 @@ axes[1].axis("off")
 plt.tight_layout()
 
 # %% [markdown]
-# ## 4.3 Three kinds of images, three loss distributions
+# ## 4.3 Real digits, noise and generated images
 #
-# Now we feed the trained autoencoder 500 images of each kind and keep one loss per image:
+# Now we feed the trained autoencoder `eval_count` (500) images of each kind and keep one loss
+# per image:
 # - **real**: the 500 digits of the validation split, never seen in training;
 # - **noise**: independent uniform pixels in $[-1, 1]$;
 # - **generated (untrained G)**: a BEGAN generator (the decoder's shape, $z \sim U[-1, 1]^{h}$)
@@ -203,11 +204,10 @@ print(f"brief-BEGAN images reconstructed better than real digits: "
 # %% [markdown]
 # ## 4.4 Are the losses approximately normal?
 #
-# The first arXiv versions of the BEGAN paper derived the objective from the closed form of the
-# Wasserstein distance between two *normal* distributions, and reported that, experimentally,
-# the loss distributions were approximately normal. The final version replaces that step by
-# Jensen's inequality (chapter 5), which needs no normality at all, but the assumption is
-# easy to test, so we test it.
+# Early arXiv versions of the BEGAN paper modelled the two loss distributions as *normal* and
+# reported finding them approximately normal in their experiments. The final version derives
+# its bound with Jensen's inequality instead (chapter 5), which needs no normality at all, but
+# the assumption is easy to test, so we test it.
 #
 # A normal distribution has skewness $\mathbb{E}[z^3] = 0$ and excess kurtosis
 # $\mathbb{E}[z^4] - 3 = 0$, where $z$ is the standardised variable. The Jarque-Bera statistic
@@ -270,9 +270,9 @@ for claim, holds in checks.items():
 # So "approximately normal" is a fair description of the *shape* (one peak, no gaps, a QQ plot
 # close to the line in the middle), but the real-digit losses are right-skewed, with a longer
 # tail of hard-to-reconstruct digits, and a test with 500 images sees it. Their logarithms are
-# much closer to normal: the losses look roughly log-normal, which is natural for a positive
-# quantity that is a product of many factors. Nothing later depends on this: the bound of
-# chapter 5 holds for any distributions.
+# much closer to normal: the losses look roughly log-normal, a common shape for a positive
+# quantity with a long right tail. Nothing later depends on this: the bound of chapter 5 holds
+# for any distributions.
 #
 # ## Summary
 #
@@ -291,7 +291,7 @@ for claim, holds in checks.items():
 # 1. Write `my_pixel_loss(images, reconstructions, eta)` that returns **one loss per image**,
 #    shape `(B,)`, for $\eta = 1$ and $\eta = 2$, and run the cell until the checker prints ✓.
 #    (Until you do, it reports that your function returned nothing.)
-# 2. Set $\eta = 2$ (pass `eta=2` to `train_autoencoder` and `per_image_losses`). Do the three
+# 2. Set $\eta = 2$ (pass `eta=2` to `train_autoencoder` and `per_image_losses`). Do the four
 #    distributions keep their order? Are the squared losses more or less skewed, and why would
 #    squaring make a right tail longer?
 # 3. Replace the uniform noise by Gaussian noise with a small standard deviation around the

@@ -228,7 +228,7 @@ plt.tight_layout()
 #
 # ## 5.3 The bound on autoencoder losses
 #
-# BEGAN applies the bound to the losses of section 4: $\mu_1$ is the distribution of
+# BEGAN applies the bound to the losses of chapter 4: $\mu_1$ is the distribution of
 # $\mathcal{L}(x)$ over real images $x$, $\mu_2$ that of $\mathcal{L}(G(z))$ over generated
 # images, both measured by the discriminator $D$ (an autoencoder). We train a small BEGAN
 # (`began_lite.loss_distributions.train_began`, which calls `began_lite.began.began_step`) and,
