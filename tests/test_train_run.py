@@ -1,6 +1,5 @@
 """A smoke run end to end: run directory, metrics, samples, guards, checkpoints, sample command."""
 import argparse
-import json
 import math
 import os
 
@@ -8,10 +7,9 @@ import pytest
 import torch
 from PIL import Image
 
-import began_lite.train.loop as loop
 from began_lite.began import began_step as real_began_step
 from began_lite.errors import UserError
-from began_lite.train import Diverged, fit, load_config, load_generator, read_metrics, train
+from began_lite.train import Diverged, fit, load_config, load_generator, loop, read_metrics, train
 from began_lite.train.checkpoint import load_checkpoint
 from began_lite.train.commands import add_commands, new_run_dir
 from began_lite.viz import plot_curves, save_grid
@@ -132,7 +130,8 @@ def test_checkpoint_write_killed_midway_keeps_the_previous_one(smoke_run, tmp_pa
     before = (run / "checkpoints" / "last.pt").read_bytes()
 
     def dying_save(obj, path):
-        open(path, "wb").write(b"half a file")
+        with open(path, "wb") as f:
+            f.write(b"half a file")
         raise OSError("disk full")
     monkeypatch.setattr(loop.save_checkpoint.__globals__["torch"], "save", dying_save)
     with pytest.raises(OSError, match="disk full"):
@@ -212,7 +211,7 @@ def test_progress_bar_shows_M_k_and_images_per_second(tmp_path, capsys):
 
 
 def test_default_run_dirs_never_overwrite_and_resume_finds_newest(tmp_path, monkeypatch):
-    import began_lite.train.commands as commands
+    from began_lite.train import commands
     monkeypatch.setattr(commands, "RUNS", tmp_path / "runs")
     first = new_run_dir("smoke")
     assert first == tmp_path / "runs" / "smoke"
@@ -234,3 +233,26 @@ def test_grid_and_curves_files(tmp_path):
     assert [ax.get_xlabel() for ax in figure.axes] == ["step"] * 4
     assert [ax.get_ylabel() for ax in figure.axes] == ["loss", "k_t", "M_global", "learning rate"]
     assert os.path.getsize(tmp_path / "c.png") > 0 and no_temp_files(tmp_path)
+
+
+def test_vanishing_residual_carry_follows_the_step(tmp_path, monkeypatch):
+    carries = []
+    patched_step(monkeypatch, lambda step, args, result: carries.append(
+        next(block.carry for block in args[0].modules() if hasattr(block, "carry"))))
+    train(load_config("smoke", ["residual_steps=4", "steps=6"]), tmp_path / "run", progress=False)
+    assert carries == [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]  # carry_at(steps done, 4): 1 -> 0
+
+
+def test_loader_workers_do_not_change_the_run(tmp_path):
+    runs = [train(load_config("smoke", [f"num_workers={w}", "steps=6"]), tmp_path / f"w{w}",
+                  progress=False) for w in (0, 2)]
+    zero, two = (load_checkpoint(run / "checkpoints" / "last.pt") for run in runs)
+    assert zero["k"] == two["k"]
+    assert all(torch.equal(v, two["discriminator"][k]) for k, v in zero["discriminator"].items())
+
+
+def test_cli_bad_set_key_is_one_line_error(tmp_path, capsys):
+    assert run_cli(["train", "--preset", "smoke", "--out", str(tmp_path / "r"), "--set", "lr=abc"]) == 2
+    out = capsys.readouterr().out
+    assert out == "error: lr must be a number, not 'abc'\n"
+    assert not (tmp_path / "r").exists()

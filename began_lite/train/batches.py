@@ -10,7 +10,7 @@ DATA_STREAM, Z_STREAM, WORKER_STREAM = 0, 1, 2
 
 
 def derived_generator(*keys: int) -> torch.Generator:
-    """A torch generator seeded by a hash of `keys`; (seed, STREAM, i) keys give independent streams."""
+    """A torch generator seeded by a hash of `keys`; (seed, STREAM, i) give independent streams."""
     state = np.random.SeedSequence(list(keys)).generate_state(2, dtype=np.uint32)
     return torch.Generator().manual_seed(int(state[0]) << 32 | int(state[1]))
 
@@ -27,7 +27,8 @@ class StepBatches(Sampler):
         self.n_items, self.batch_size, self.seed = n_items, batch_size, seed
         self.start, self.steps, self.rank = start, steps, rank
         self.global_batch = batch_size * world_size
-        self.per_epoch = n_items // self.global_batch  # the last partial batch of an epoch is dropped
+        # The last partial batch of an epoch is dropped.
+        self.per_epoch = n_items // self.global_batch
         if self.per_epoch == 0:
             raise UserError(f"the data set holds {n_items} images, fewer than one batch of "
                             f"{self.global_batch}; lower batch_size")

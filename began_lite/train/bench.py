@@ -12,7 +12,7 @@ from began_lite.train.loop import adam, place
 
 
 def benchmark(config: Config, steps: int = 20, warmup: int = 5, device="auto") -> dict:
-    """{images_per_second, steps_per_second, peak_memory_gib (CUDA), device}: timed after `warmup` steps.
+    """{images_per_second, steps_per_second, peak_memory_gib (CUDA), device} after `warmup` steps.
 
     The batch is random noise of the right shape, so no data set is needed and loading is not timed.
     """

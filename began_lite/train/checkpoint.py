@@ -20,7 +20,7 @@ def checkpoint_dir(run_dir) -> Path:
 
 
 def save_checkpoint(payload: dict, run_dir, periodic: bool = False, keep: int = 0) -> Path:
-    """Write checkpoints/last.pt (and step_NNNNNNN.pt when `periodic`) atomically; keep the newest `keep`."""
+    """Write checkpoints/last.pt (and step_NNNNNNN.pt if `periodic`) atomically; keep `keep`."""
     folder = checkpoint_dir(run_dir)
     last = folder / "last.pt"
     with atomic_path(last) as tmp:
@@ -34,7 +34,8 @@ def save_checkpoint(payload: dict, run_dir, periodic: bool = False, keep: int = 
 
 
 def _link_or_copy(source: Path, target: Path) -> None:
-    # A hard link costs no space or time; last.pt is later replaced by rename, so the link keeps this copy.
+    # A hard link costs no space or time; last.pt is later replaced by a rename, so the link
+    # keeps this copy.
     target.unlink()
     try:
         os.link(source, target)
@@ -50,18 +51,20 @@ def _prune(folder: Path, keep: int) -> None:
 
 
 def load_checkpoint(path, device="cpu") -> dict:
-    """The payload of a began-lite checkpoint; a missing, corrupt or foreign file is a one-line UserError."""
+    """The payload of a began-lite checkpoint; a missing, corrupt or foreign file is a UserError."""
     path = Path(path)
     if not path.is_file():
-        raise UserError(f"checkpoint {path} does not exist; give a .pt file from a run's checkpoints/ folder")
+        raise UserError(f"checkpoint {path} does not exist; give a .pt file from a run's "
+                        f"checkpoints/ folder")
     try:
         payload = torch.load(path, map_location=device, weights_only=True)
-    except Exception as err:  # torch raises many types for a damaged file; all mean the same to the user
+    except Exception as err:  # noqa: BLE001  (a damaged file raises many types; all mean one thing)
         reason = str(err).strip().splitlines()[0][:120] if str(err).strip() else type(err).__name__
         raise UserError(f"{path} is not a readable checkpoint ({reason}); use another one from "
                         f"{path.parent}") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
-        raise UserError(f"{path} is not a began-lite checkpoint; give a .pt file written by `train`")
+        raise UserError(f"{path} is not a began-lite checkpoint; give a .pt file written by "
+                        f"`train`")
     return payload
 
 

@@ -11,8 +11,15 @@ from began_lite.errors import UserError
 from began_lite.nets import count_parameters
 from began_lite.train.bench import benchmark
 from began_lite.train.checkpoint import build_networks, load_generator
-from began_lite.train.config import (PRESET_DIR, load_config, make_config, parse_overrides,
-                                     preset_names, preset_path, read_toml)
+from began_lite.train.config import (
+    PRESET_DIR,
+    load_config,
+    make_config,
+    parse_overrides,
+    preset_names,
+    preset_path,
+    read_toml,
+)
 from began_lite.train.distributed import DEVICES, resolve_device
 from began_lite.train.loop import checkpoint_dir, train
 from began_lite.viz.grids import save_grid
@@ -41,7 +48,8 @@ def add_train(subparsers) -> None:
     sub.add_argument("--preset", help="a preset name (see `presets`) or a .toml file")
     sub.add_argument("--out", help="run directory (default: runs/<preset>)")
     sub.add_argument("--steps", type=int, help="total steps (overrides the preset)")
-    sub.add_argument("--resume", action="store_true", help="continue the run from its last checkpoint")
+    sub.add_argument("--resume", action="store_true",
+                     help="continue the run from its last checkpoint")
     sub.add_argument("--device", default="auto", help="auto (cuda if visible), cpu or cuda")
     sub.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE",
                      help="override config keys, e.g. --set lr=0.0002 precision=bf16")
@@ -62,7 +70,8 @@ def add_sample(subparsers) -> None:
 def add_bench(subparsers) -> None:
     sub = subparsers.add_parser("bench", help="images per second of one preset's training step")
     sub.add_argument("--preset", required=True, help="a preset name or a .toml file")
-    sub.add_argument("--steps", type=int, default=20, help="timed steps after the warm-up (default 20)")
+    sub.add_argument("--steps", type=int, default=20,
+                     help="timed steps after the warm-up (default 20)")
     sub.add_argument("--warmup", type=int, default=5, help="untimed steps first (default 5)")
     sub.add_argument("--device", default="auto", choices=DEVICES)
     sub.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
@@ -89,7 +98,7 @@ def run_dirs(preset: str) -> list[Path]:
 
 
 def new_run_dir(preset: str) -> Path:
-    """The first of runs/<name>, runs/<name>-2, ... that holds no run: a new run never overwrites one."""
+    """The first of runs/<name>, runs/<name>-2, ... holding no run: never overwrite a run."""
     name = Path(preset).stem
     for i in itertools.count(1):
         folder = RUNS / (name if i == 1 else f"{name}-{i}")
@@ -111,7 +120,7 @@ def resume_dir(args) -> Path:
 
 
 def train_config(args, run_dir):
-    """The Config: the run's own config.toml when resuming, else the preset; then --steps and --set."""
+    """The Config: the run's config.toml when resuming, else the preset; then --steps, --set."""
     overrides = parse_overrides(args.set)
     if args.steps is not None:
         overrides["steps"] = args.steps
@@ -148,7 +157,8 @@ def run_sample(args) -> int:
         raise UserError(f"--out must name a .png file, not {args.out!r}")
     device = resolve_device(args.device)
     generator, config = load_generator(args.checkpoint, device=device)
-    z = sample_z(args.n, config.z_dim, generator=torch.Generator().manual_seed(args.seed), device=device)
+    z = sample_z(args.n, config.z_dim, generator=torch.Generator().manual_seed(args.seed),
+                 device=device)
     with torch.no_grad():
         images = generator(z)
     save_grid(images, args.out, nrow=math.ceil(math.sqrt(args.n)))
@@ -164,7 +174,14 @@ def preset_summary(name: str) -> str:
     first = preset_path(name).read_text().splitlines()[0]
     about = first.lstrip("# ").split(": ", 1)[-1] if first.startswith("#") else ""
     return (f"{name:<10} {config.image_size:>3} px  {config.dataset:<8} n={config.n:<3} "
-            f"h={config.h:<3} z={config.z_dim:<3} G+D {total / 1e6:6.2f}M  {about}")
+            f"h={config.h:<3} z={config.z_dim:<3} G+D {short_count(total):>7}  {about}")
+
+
+def short_count(count: int) -> str:
+    """20808262 -> '20.81M', 3155 -> '3.2k'."""
+    if count >= 1e6:
+        return f"{count / 1e6:.2f}M"
+    return f"{count / 1e3:.1f}k" if count >= 1e3 else str(count)
 
 
 def run_presets(args) -> int:
@@ -178,7 +195,8 @@ def run_params(args) -> int:
     config = load_config(args.preset, args.set)
     generator, discriminator = build_networks(config)
     g, d = count_parameters(generator), count_parameters(discriminator)
-    print(f"{args.preset}: {config.image_size} px, n={config.n}, h={config.h}, z_dim={config.z_dim}: "
+    print(f"{args.preset}: {config.image_size} px, n={config.n}, h={config.h}, "
+          f"z_dim={config.z_dim}: "
           f"G {g:,} + D {d:,} = {g + d:,} parameters")
     return 0
 

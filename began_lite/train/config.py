@@ -1,4 +1,4 @@
-"""Training configuration: one dataclass with the paper's names, read from a preset TOML plus overrides."""
+"""Training configuration: a dataclass with the paper's names, from a preset TOML plus overrides."""
 import dataclasses
 import math
 import tomllib
@@ -10,7 +10,7 @@ from began_lite.files import write_text_atomic
 
 PRESET_DIR = Path(__file__).parent / "presets"
 PRECISIONS = ("fp32", "bf16")
-# Keys that fix the shapes of the networks: a checkpoint only loads into a config that agrees on them.
+# Keys that fix the networks' shapes: a checkpoint only loads into a config that agrees on them.
 MODEL_KEYS = ("image_size", "channels", "n", "h", "z_dim", "repeat", "skip")
 
 
@@ -26,13 +26,13 @@ class Config:
     z_dim: int = 32                 # size of the generator's input z ~ U[-1, 1]
     repeat: int = 2                 # 3x3 conv + ELU layers per scale
     skip: bool = False              # skip connections: h0 up-sampled and concatenated at each scale
-    residual_steps: int = 0         # vanishing residuals: carry 1 -> 0 over this many steps (0: off)
+    residual_steps: int = 0         # vanishing residuals: carry 1 -> 0 over these steps (0: off)
     gamma: float = 0.5              # diversity ratio E[L(G(z))] / E[L(x)]
     lambda_k: float = 0.001         # proportional gain of the k_t controller
     eta: int = 1                    # L(v) = |v - D(v)|^eta, 1 or 2
     lr: float = 1e-4                # Adam learning rate, for G and D
     lr_min: float = 1e-6            # the floor for the halving schedule
-    lr_patience: int = 0            # halve lr after this many steps without a new lowest M (0: never)
+    lr_patience: int = 0            # halve lr after this many steps with no new lowest M (0: off)
     beta1: float = 0.5              # Adam betas as in the public BEGAN code
     beta2: float = 0.999
     batch_size: int = 16            # images per step (per process under torchrun)
@@ -46,7 +46,7 @@ class Config:
     precision: str = "fp32"         # "fp32" or "bf16" (torch.autocast on CPU and CUDA)
     channels_last: bool = True      # NHWC memory format on CUDA, where it speeds up convolutions
     num_workers: int = 0            # DataLoader worker processes
-    num_threads: int = 0            # CPU threads for torch (0: torch's default); 1 helps on a busy machine
+    num_threads: int = 0            # CPU threads (0: torch's default); 1 helps on a busy machine
 
 
 def config_keys() -> dict:
@@ -64,7 +64,8 @@ def preset_path(preset) -> Path:
     if str(preset).endswith(".toml"):
         path = Path(preset)
         if not path.is_file():
-            raise UserError(f"preset file {path} does not exist; give a preset name or an existing .toml file")
+            raise UserError(f"preset file {path} does not exist; give a preset name or an "
+                            f"existing .toml file")
         return path
     path = PRESET_DIR / f"{preset}.toml"
     if not path.is_file():
@@ -81,7 +82,7 @@ def read_toml(path) -> dict:
 
 
 def load_config(preset, overrides=()) -> Config:
-    """The Config of `preset` (a name or a .toml path) with `overrides` ("key=value" strings or a dict)."""
+    """The Config of `preset` (name or .toml path) with `overrides` ("key=value" list or dict)."""
     values = read_toml(preset_path(preset))
     values.update(parse_overrides(overrides))
     return make_config(values)
@@ -117,7 +118,7 @@ def parse_value(key: str, text: str):
 
 
 def make_config(values: dict) -> Config:
-    """A checked Config from {key: value}; an unknown key or a wrong type is a one-line UserError."""
+    """A checked Config from {key: value}; an unknown key or a wrong type is a UserError."""
     checked = {key: _check_type(key, value) for key, value in values.items()}
     config = Config(**checked)
     validate(config)
@@ -151,7 +152,8 @@ def validate(config: Config) -> None:
     if size < 8 or size > 256 or size & (size - 1):
         raise UserError(f"image_size must be a power of two from 8 to 256, not {size}")
     if config.precision not in PRECISIONS:
-        raise UserError(f"precision must be one of {', '.join(PRECISIONS)}, not {config.precision!r}")
+        raise UserError(f"precision must be one of {', '.join(PRECISIONS)}, "
+                        f"not {config.precision!r}")
     if config.eta not in (1, 2):
         raise UserError(f"eta must be 1 or 2, not {config.eta}")
     if not 0 < config.gamma <= 1:

@@ -1,6 +1,6 @@
 """Devices and torchrun: the process group, all-reduced means, and which rank writes files."""
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import torch
 import torch.distributed as dist
@@ -27,7 +27,7 @@ class Context:
     """Where this process runs: its rank among `world_size` processes and its device."""
     rank: int = 0
     world_size: int = 1
-    device: torch.device = torch.device("cpu")
+    device: torch.device = field(default_factory=lambda: torch.device("cpu"))
     owns_group: bool = False  # True when setup() started the process group and must end it
 
     @property
@@ -41,7 +41,7 @@ class Context:
 
 
 def setup(device="auto") -> Context:
-    """The Context of this process; starts the process group under torchrun (NCCL on CUDA, gloo on CPU)."""
+    """This process's Context; under torchrun, start the process group (NCCL on CUDA, else gloo)."""
     device = resolve_device(device)
     owns = False
     if int(os.environ.get("WORLD_SIZE", "1")) > 1 and not dist.is_initialized():
@@ -52,7 +52,8 @@ def setup(device="auto") -> Context:
     rank, world = dist.get_rank(), dist.get_world_size()
     if device.type == "cuda" and device.index is None:
         # One GPU per process: torchrun's LOCAL_RANK picks it.
-        device = torch.device("cuda", int(os.environ.get("LOCAL_RANK", rank % torch.cuda.device_count())))
+        local_rank = os.environ.get("LOCAL_RANK", rank % torch.cuda.device_count())
+        device = torch.device("cuda", int(local_rank))
         torch.cuda.set_device(device)
     return Context(rank=rank, world_size=world, device=device, owns_group=owns)
 

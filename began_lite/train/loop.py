@@ -20,9 +20,16 @@ from began_lite.nets import carry_at, set_carry
 from began_lite.seeding import seed_everything
 from began_lite.train import distributed
 from began_lite.train.batches import Z_STREAM, derived_generator, make_batches
-from began_lite.train.checkpoint import (build_networks, check_same_model, checkpoint_dir,
-                                         load_checkpoint, load_module_state, rng_states,
-                                         save_checkpoint, set_rng_states)
+from began_lite.train.checkpoint import (
+    build_networks,
+    check_same_model,
+    checkpoint_dir,
+    load_checkpoint,
+    load_module_state,
+    rng_states,
+    save_checkpoint,
+    set_rng_states,
+)
 from began_lite.train.config import Config, make_config, save_config
 from began_lite.train.schedule import StallHalving
 from began_lite.viz.curves import plot_curves
@@ -37,7 +44,7 @@ class Diverged(UserError):
 
 @dataclass
 class Window:
-    """Sums of the step results since the last metrics line (saved in checkpoints for exact resume)."""
+    """Sums of the step results since the last metrics line (checkpoints save it: exact resume)."""
     sums: dict = field(default_factory=lambda: dict.fromkeys(WINDOW_KEYS, 0.0))
     count: int = 0
 
@@ -69,7 +76,8 @@ class TrainState:
     stopped_by: str = ""                # the signal that stopped the run early, if any
 
 
-def train(config: Config, out_dir, *, resume: bool = False, device="auto", progress: bool = True) -> Path:
+def train(config: Config, out_dir, *, resume: bool = False, device="auto",
+          progress: bool = True) -> Path:
     """Train BEGAN with `config`, writing the run into `out_dir`; returns the run directory."""
     return fit(config, out_dir, resume=resume, device=device, progress=progress).run_dir
 
@@ -105,7 +113,8 @@ def start_state(config: Config, run_dir: Path, context, resume: bool) -> TrainSt
     check_run_dir(run_dir, resume)
     seed_everything(config.seed)  # the same initial weights on every rank
     generator, discriminator = build_networks(config)
-    generator, discriminator = place(generator, context, config), place(discriminator, context, config)
+    generator = place(generator, context, config)
+    discriminator = place(discriminator, context, config)
     state = TrainState(config, context, run_dir, generator, discriminator,
                        adam(generator, config), adam(discriminator, config),
                        derived_generator(config.seed, Z_STREAM, context.rank),
@@ -132,7 +141,7 @@ def adam(module: torch.nn.Module, config: Config) -> torch.optim.Adam:
 
 
 def restore(state: TrainState, payload: dict) -> None:
-    """Load networks, optimizers, k, step, schedule, log window, RNG states and metrics from a checkpoint."""
+    """Load networks, optimizers, k, step, schedule, log window, RNG states and metrics."""
     path = checkpoint_dir(state.run_dir) / "last.pt"
     check_same_model(make_config(payload["config"]), state.config, path)
     load_module_state(state.generator, payload["generator"], path, "generator")
@@ -161,7 +170,8 @@ def read_metric_lines(run_dir) -> list[str]:
 
 
 def read_metrics(run_dir) -> list[dict]:
-    """The rows of a run's metrics.jsonl: step, loss_real, loss_fake, loss_d, loss_g, k, M, lr, images_per_second."""
+    """The rows of a run's metrics.jsonl (step, loss_real, loss_fake, loss_d, loss_g, k, M, lr,
+    images_per_second) as dicts."""
     path = Path(run_dir) / "metrics.jsonl"
     if not path.is_file():
         raise UserError(f"{path} does not exist; give the folder of a run started with `train`")
@@ -169,14 +179,15 @@ def read_metrics(run_dir) -> list[dict]:
 
 
 def run_loop(state: TrainState, progress: bool) -> None:
-    """Train from state.step to config.steps, or until SIGINT / SIGTERM (which saves a checkpoint)."""
+    """Train from state.step to config.steps, or until SIGINT / SIGTERM (then save a checkpoint)."""
     config, context = state.config, state.context
     dataset = open_dataset(config.dataset, config.image_size, split="train", root=config.data_root,
                            channels=config.channels)
     batches = make_batches(dataset, config, state.step, context)
     models = wrap(state.generator, context), wrap(state.discriminator, context)
-    fixed_z = sample_z(config.sample_count, config.z_dim, generator=torch.Generator().manual_seed(config.seed),
-                       device=context.device)
+    # The grids' z: one draw from the run's seed, so every grid of a run shows the same z.
+    fixed_z = sample_z(config.sample_count, config.z_dim,
+                       generator=torch.Generator().manual_seed(config.seed), device=context.device)
     bar = tqdm(total=config.steps, initial=state.step, disable=not (progress and context.is_main),
                unit="step", dynamic_ncols=True)
     timer = Timer(config.batch_size * context.world_size)
@@ -219,7 +230,8 @@ def one_step(state: TrainState, models, real: torch.Tensor):
         set_carry(state.generator, carry)
         set_carry(state.discriminator, carry)
     result = began_step(*models, state.opt_g, state.opt_d, real, state.k, gamma=config.gamma,
-                        lambda_k=config.lambda_k, z_dim=config.z_dim, eta=config.eta, rng=state.z_rng,
+                        lambda_k=config.lambda_k, z_dim=config.z_dim, eta=config.eta,
+                        rng=state.z_rng,
                         autocast_dtype=torch.bfloat16 if config.precision == "bf16" else None,
                         reduce_mean=distributed.make_reduce_mean(context))
     state.step += 1
@@ -256,7 +268,8 @@ def after_step(state: TrainState, result, timer, fixed_z, stop) -> bool:
 def diverged_error(state: TrainState, what: str) -> Diverged:
     """The message for a NaN / inf loss, naming the checkpoint that is kept."""
     last = checkpoint_dir(state.run_dir) / "last.pt"
-    kept = f"the last good checkpoint {last} is kept" if last.is_file() else "no checkpoint was written yet"
+    kept = (f"the last good checkpoint {last} is kept" if last.is_file()
+            else "no checkpoint was written yet")
     return Diverged(f"training diverged at step {state.step} ({what}); {kept}; lower lr "
                     f"(now {state.schedule.lr:g}) with --set lr=... or use precision=fp32")
 

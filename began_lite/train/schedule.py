@@ -5,7 +5,7 @@ from dataclasses import asdict, dataclass
 
 @dataclass
 class StallHalving:
-    """Halve lr after `patience` steps without a new lowest M, never below `lr_min` (patience 0: off)."""
+    """Halve lr after `patience` steps with no new lowest M, never below `lr_min` (0: off)."""
     lr: float
     lr_min: float
     patience: int
@@ -13,7 +13,7 @@ class StallHalving:
     best_step: int = 0
 
     def update(self, step: int, M: float) -> float:
-        """Record the mean M of the log window ending at `step`; return the lr to use from now on."""
+        """Record the mean M of the log window ending at `step`; return the lr to use from now."""
         if M < self.best_M:
             self.best_M, self.best_step = M, step
         elif self.patience and step - self.best_step >= self.patience and self.lr > self.lr_min:

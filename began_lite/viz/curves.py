@@ -14,7 +14,7 @@ PANELS = [
 
 
 def plot_curves(metrics_rows, path=None) -> Figure:
-    """A 2x2 figure of losses, k, M and lr over the step; saved atomically as PNG when `path` is given."""
+    """A 2x2 figure of losses, k, M and lr against the step; saved atomically as PNG if `path`."""
     figure = Figure(figsize=(10, 6), layout="constrained")
     axes = figure.subplots(2, 2).ravel()
     steps = [row["step"] for row in metrics_rows]

@@ -9,7 +9,7 @@ from began_lite.files import atomic_path
 
 
 def make_grid(images: torch.Tensor, nrow: int = 8, padding: int = 2) -> np.ndarray:
-    """Tile `images` (B, C, H, W) in [-1, 1] into one (rows, cols, C) uint8 array, `nrow` per row."""
+    """Tile `images` (B, C, H, W) in [-1, 1] into one (rows, cols, C) uint8 array, `nrow` a row."""
     images = images.detach().float().cpu().clamp(-1, 1)
     b, c, h, w = images.shape
     ncol = min(nrow, b)
