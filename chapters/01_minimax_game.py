@@ -49,7 +49,7 @@ from began_lite.theory import optimal_discriminator
 from began_lite.viz import figure1_panel, model_curves_1d, plot_samples_2d
 
 B = budget("ch01")
-if "threads" in B:  # the quick profile uses one thread: faster for tiny nets, and repeatable
+if B["threads"]:  # 0 keeps the default; quick uses one thread: faster for tiny nets, repeatable
     torch.set_num_threads(B["threads"])
 print(B)
 

@@ -46,7 +46,7 @@ from began_lite.theory import (jsd, optimal_discriminator, value_function,
 from began_lite.viz import optimal_discriminator_widget, plot_optimal_discriminator
 
 B = budget("ch02")
-if "threads" in B:  # the quick profile uses one thread: faster for tiny nets, and repeatable
+if B["threads"]:  # 0 keeps the default; quick uses one thread: faster for tiny nets, repeatable
     torch.set_num_threads(B["threads"])
 gen = seed_everything(B["seed"])
 print(B)

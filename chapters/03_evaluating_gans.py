@@ -45,7 +45,7 @@ from began_lite.seeding import seed_everything
 from began_lite.viz import make_grid, plot_coverage, plot_samples_2d
 
 B = budget("ch03")
-if "threads" in B:  # the quick profile uses one thread: faster for small nets, and repeatable
+if B["threads"]:  # 0 keeps the default; quick uses one thread: faster for small nets, repeatable
     torch.set_num_threads(B["threads"])
 gen = seed_everything(B["seed"])
 print(B)
