@@ -10,7 +10,9 @@ and M are means over those steps), samples/step_NNNNNNN.png (grids from one fixe
 curves.png, and checkpoints/last.pt plus step_NNNNNNN.pt every checkpoint_every steps. Every
 file is replaced atomically, so a kill at any moment leaves the previous one readable.
 
-Adam uses betas (0.5, 0.999) as the public BEGAN code does (the paper names Adam, not its betas).
+Adam betas: the paper (section 3.4) trains with Adam's "default hyper-parameters", i.e.
+(0.9, 0.999); the presets use (0.5, 0.999) as the authors' public code and most GAN code do, which
+damps the momentum that makes the two players overshoot. `--set beta1=0.9` gives the paper's.
 """
 from began_lite.train.checkpoint import load_checkpoint, load_generator
 from began_lite.train.config import Config, load_config, preset_names

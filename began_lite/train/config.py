@@ -33,7 +33,7 @@ class Config:
     lr: float = 1e-4                # Adam learning rate, for G and D
     lr_min: float = 1e-6            # the floor for the halving schedule
     lr_patience: int = 0            # halve lr after this many steps with no new lowest M (0: off)
-    beta1: float = 0.5              # Adam betas as in the public BEGAN code
+    beta1: float = 0.5              # Adam betas of the public BEGAN code (paper: 0.9, the default)
     beta2: float = 0.999
     batch_size: int = 16            # images per step (per process under torchrun)
     steps: int = 1000               # total training steps
