@@ -34,7 +34,7 @@ import matplotlib.pyplot as plt
 import numpy as np
 import torch
 
-from began_lite.book import budget
+from began_lite.book import book_root, budget
 from began_lite.data import Grid25, Ring8, load_mnist
 from began_lite.exercises.part1 import check_parzen
 from began_lite.gan import algorithm1_step, generator_loss_nonsaturating
@@ -105,7 +105,7 @@ for d in (2, 784):
 # $d \log c$ when pixels are multiplied by $c$.
 
 # %%
-splits = {name: load_mnist(name) for name in ("train", "val", "test")}
+splits = {name: load_mnist(name, root=book_root() / "data") for name in ("train", "val", "test")}
 for name, split in splits.items():
     print(f"{name:>5}: {tuple(split.images.shape)}, {split.source}")
 
