@@ -30,8 +30,6 @@
 # Figure 1.
 
 # %%
-import copy
-
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
