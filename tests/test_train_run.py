@@ -163,8 +163,14 @@ def test_nan_loss_stops_and_keeps_last_good_checkpoint(tmp_path, monkeypatch):
         train(load_config("smoke", ["checkpoint_every=4"]), tmp_path / "run", progress=False)
     message = str(err.value)
     assert "diverged at step 7 (loss_fake=nan)" in message and "last good checkpoint" in message
+    assert message.endswith("--resume --set lr=0.00025")  # half the smoke preset's 5e-4
     assert "\n" not in message and isinstance(err.value, UserError)
     assert load_checkpoint(tmp_path / "run" / "checkpoints" / "last.pt")["step"] == 4
+    # Following the advice: the run goes on from step 4 with the smaller lr.
+    state = fit(load_config("smoke", ["checkpoint_every=4", "lr=0.00025"]), tmp_path / "run",
+                resume=True, progress=False)
+    assert state.step == 20 and state.opt_d.param_groups[0]["lr"] == 2.5e-4
+    assert [row["lr"] for row in read_metrics(tmp_path / "run")] == [5e-4] * 2 + [2.5e-4] * 8
 
 
 def test_nan_weights_are_never_checkpointed(tmp_path, monkeypatch):

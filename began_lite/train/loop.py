@@ -150,6 +150,7 @@ def restore(state: TrainState, payload: dict) -> None:
     state.opt_d.load_state_dict(payload["opt_d"])
     state.k, state.step = payload["k"], payload["step"]
     state.schedule.load_state_dict(payload["schedule"])
+    follow_config_lr(state, make_config(payload["config"]))
     state.window = Window(dict(payload["window"]["sums"]), payload["window"]["count"])
     ranks = payload["rng"]
     if len(ranks) != state.context.world_size:
@@ -159,6 +160,22 @@ def restore(state: TrainState, payload: dict) -> None:
     # A killed run may have logged past its last checkpoint: those lines are redone, so drop them.
     state.metrics = [line for line in read_metric_lines(state.run_dir)
                      if json.loads(line)["step"] <= state.step]
+
+
+def follow_config_lr(state: TrainState, saved: Config) -> None:
+    """On resume, lr_min and lr_patience come from the config, and a changed lr (after a
+    divergence, say) restarts the schedule from it; an unchanged config changes nothing."""
+    schedule, config = state.schedule, state.config
+    schedule.lr_min, schedule.patience = config.lr_min, config.lr_patience
+    if config.lr != saved.lr:
+        schedule.lr = config.lr
+    set_lr(state, schedule.lr)
+
+
+def set_lr(state: TrainState, lr: float) -> None:
+    """Use `lr` in both optimizers from the next step on."""
+    for group in (*state.opt_g.param_groups, *state.opt_d.param_groups):
+        group["lr"] = lr
 
 
 def read_metric_lines(run_dir) -> list[str]:
@@ -268,10 +285,11 @@ def after_step(state: TrainState, result, timer, fixed_z, stop) -> bool:
 def diverged_error(state: TrainState, what: str) -> Diverged:
     """The message for a NaN / inf loss, naming the checkpoint that is kept."""
     last = checkpoint_dir(state.run_dir) / "last.pt"
-    kept = (f"the last good checkpoint {last} is kept" if last.is_file()
-            else "no checkpoint was written yet")
-    return Diverged(f"training diverged at step {state.step} ({what}); {kept}; lower lr "
-                    f"(now {state.schedule.lr:g}) with --set lr=... or use precision=fp32")
+    lower = f"--set lr={state.schedule.lr / 2:g}"
+    advice = (f"the last good checkpoint {last} is kept; continue from it with a smaller "
+              f"learning rate: --resume {lower}" if last.is_file()
+              else f"no checkpoint was written yet; start again with {lower}")
+    return Diverged(f"training diverged at step {state.step} ({what}); {advice}")
 
 
 class Timer:
@@ -298,9 +316,7 @@ def log_metrics(state: TrainState, timer: Timer) -> None:
     row = {"step": state.step, **means, "k": state.k, "lr": state.schedule.lr,
            "images_per_second": round(timer.rate(), 2)}
     state.metrics.append(json.dumps(row) + "\n")
-    lr = state.schedule.update(state.step, means["M"])
-    for group in (*state.opt_g.param_groups, *state.opt_d.param_groups):
-        group["lr"] = lr
+    set_lr(state, state.schedule.update(state.step, means["M"]))
     state.window = Window()
     timer.reset()
     if state.context.is_main:
