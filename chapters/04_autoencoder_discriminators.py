@@ -47,7 +47,7 @@ import numpy as np
 import torch
 
 from began_lite.began import reconstruction_loss
-from began_lite.book import budget
+from began_lite.book import book_root, budget
 from began_lite.data import load_mnist
 from began_lite.exercises.part2_bound import check_pixel_loss
 from began_lite.loss_distributions import (generate, make_began, normality_summary,
@@ -96,14 +96,16 @@ for eta in (1, 2):
 # %% [markdown]
 # ## 4.2 Training an autoencoder on real digits
 #
-# We train the autoencoder alone, with Adam, to reconstruct the bundled MNIST training digits:
+# We train the autoencoder alone, with Adam, to reconstruct MNIST training digits (the 4,000
+# bundled ones, or a full copy if you put one in `data/mnist`, see `data/README.md`):
 # this is the part of BEGAN's discriminator objective that concerns real images, minimising
 # $\mathcal{L}(x)$. (Chapter 5 shows why BEGAN wants exactly this.) The quick profile uses
 # 16-pixel digits and a narrow network so that it runs in seconds on a CPU; the full profile
 # uses 32 pixels and $n = h = 64$.
 
 # %%
-train, val = (load_mnist(split, image_size=B["image_size"]) for split in ("train", "val"))
+train, val = (load_mnist(split, image_size=B["image_size"], root=book_root() / "data")
+              for split in ("train", "val"))
 print(train.source)
 print(f"train {tuple(train.images.shape)}, val {tuple(val.images.shape)}, "
       f"pixel range [{train.images.min():.1f}, {train.images.max():.1f}]")

@@ -40,7 +40,7 @@ import numpy as np
 import torch
 
 from began_lite.began import reconstruction_loss, sample_z
-from began_lite.book import budget
+from began_lite.book import book_root, budget
 from began_lite.data import load_mnist
 from began_lite.exercises.part2_bound import check_wasserstein1
 from began_lite.loss_distributions import generate, make_began, per_image_losses, train_began
@@ -236,7 +236,8 @@ plt.tight_layout()
 # fresh samples $G(z)$.
 
 # %%
-train, val = (load_mnist(split, image_size=B["image_size"]) for split in ("train", "val"))
+train, val = (load_mnist(split, image_size=B["image_size"], root=book_root() / "data")
+              for split in ("train", "val"))
 real_probe = val.images[:B["probe_count"]]
 print(f"{train.source}; probe: {tuple(real_probe.shape)} validation digits")
 
