@@ -84,6 +84,12 @@ def any_rank(context: Context, *flags: bool) -> list[bool]:
     return [bool(v) for v in tensor.tolist()]
 
 
+def barrier(context: Context) -> None:
+    """Wait until every rank gets here."""
+    if context.distributed:
+        dist.barrier()
+
+
 def gather(context: Context, obj) -> list:
     """[obj of rank 0, obj of rank 1, ...] on every rank."""
     if not context.distributed:

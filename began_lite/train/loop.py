@@ -111,6 +111,7 @@ def check_run_dir(run_dir: Path, resume: bool) -> None:
 def start_state(config: Config, run_dir: Path, context, resume: bool) -> TrainState:
     """A fresh TrainState, or the one saved in `run_dir`'s last checkpoint."""
     check_run_dir(run_dir, resume)
+    distributed.barrier(context)  # every rank has looked at run_dir before rank 0 writes to it
     seed_everything(config.seed)  # the same initial weights on every rank
     generator, discriminator = build_networks(config)
     generator = place(generator, context, config)
