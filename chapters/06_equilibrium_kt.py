@@ -23,8 +23,8 @@
 #   against `began_lite`;
 # - predict from a small model of the game what a too small or too large gain $\lambda_k$ does,
 #   and what clipping $k_t$ to $[0, 1]$ protects against;
-# - train a real BEGAN and read off its log that $k_t$ settles and $\mathcal{L}(G(z))/\mathcal{L}(x)$
-#   sits near $\gamma$.
+# - train a real BEGAN and read off its log that $k_t$ settles and the loss ratio
+#   $\mathcal{L}(G(z))/\mathcal{L}(x)$ sits near $\gamma$.
 #
 # **Paper:** BEGAN (Berthelot, Schumm, Metz 2017, arXiv 1703.10717), sections 3.3 and 3.4, with
 # $\lambda_k = 0.001$ and $k_0 = 0$ from section 3.4.
@@ -35,12 +35,13 @@ import numpy as np
 from IPython.display import display
 
 from began_lite.began import convergence_measure, kt_update
-from began_lite.book import budget
+from began_lite.book import book_root, budget
 from began_lite.exercises.part2_control import check_kt_update
 from began_lite.seeding import seed_everything
 from began_lite.viz.control import (format_summary, kt_widget, plot_kt_simulation,
                                     settle_summary, simulate_kt, trajectory_from_rows)
 
+DATA = book_root() / "data"  # MNIST: a full copy in data/mnist if present, else the bundled digits
 B = budget("ch06")
 seed_everything(B["seed"])
 print({key: B[key] for key in sorted(B) if key != "train"})
@@ -275,7 +276,7 @@ import tempfile
 
 from began_lite.train import load_config, read_metrics, train
 
-config = load_config(B["preset"], B["train"])
+config = load_config(B["preset"], {**B["train"], "data_root": str(DATA)})
 print({key: getattr(config, key) for key in ("image_size", "n", "h", "z_dim", "batch_size",
                                               "steps", "lr", "gamma", "lambda_k")})
 run_dir = train(config, tempfile.mkdtemp(prefix="ch06_"), device=B["device"], progress=False)
@@ -305,9 +306,11 @@ peak = max(rows, key=lambda row: row["k"])
 print(f"first quarter: L(G(z)) / L(x) = {ratio_of_means(rows[:quarter]):.3f}; "
       f"k_t after step {rows[0]['step']}: {rows[0]['k']:.4f}")
 if zero_steps:
-    print(f"k_t = 0 (clipped) at {len(zero_steps)} log lines, steps {zero_steps[0]}-{zero_steps[-1]}")
+    print(f"k_t = 0 (clipped) at {len(zero_steps)} log lines, "
+          f"steps {zero_steps[0]}-{zero_steps[-1]}")
 print(f"largest k_t: {peak['k']:.4f} at step {peak['step']}")
-print(f"k_t change over the second quarter: {rows[2 * quarter - 1]['k'] - rows[quarter - 1]['k']:+.4f}, "
+second = rows[2 * quarter - 1]["k"] - rows[quarter - 1]["k"]
+print(f"k_t change over the second quarter: {second:+.4f}, "
       f"over the last quarter: {rows[-1]['k'] - rows[-quarter - 1]['k']:+.4f}")
 print(f"last {B['tail']:.0%} ({len(tail)} log lines, steps {tail[0]['step']}-{tail[-1]['step']}): "
       f"L(G(z)) / L(x) = {measured:.3f} (gamma = {config.gamma}); "
@@ -320,7 +323,8 @@ print(f"last {B['tail']:.0%} ({len(tail)} log lines, steps {tail[0]['step']}-{ta
 
 # %%
 print(f"ratio within {B['tolerance']} of gamma: {abs(measured - config.gamma) < B['tolerance']}")
-print(f"k_t strictly inside (0, 1) over the last part: {bool(0 < k_tail.min() and k_tail.max() < 1)}")
+inside = bool(0 < k_tail.min() and k_tail.max() < 1)
+print(f"k_t strictly inside (0, 1) over the last part: {inside}")
 
 # %% [markdown]
 # The printed log tells the story of the loop. In the first few steps the untrained generator's

@@ -36,7 +36,7 @@ import numpy as np
 import torch
 
 from began_lite.began import convergence_measure, sample_z
-from began_lite.book import budget
+from began_lite.book import book_root, budget
 from began_lite.data import load_mnist
 from began_lite.data.images import resize
 from began_lite.exercises.part2_control import check_convergence_measure
@@ -46,6 +46,7 @@ from began_lite.train import load_config, load_generator, read_metrics, train
 from began_lite.train.schedule import StallHalving
 from began_lite.viz import make_grid
 
+DATA = book_root() / "data"  # MNIST: a full copy in data/mnist if present, else the bundled digits
 B = budget("ch07")
 seed_everything(B["seed"])
 print({key: B[key] for key in sorted(B) if key != "train"})
@@ -92,7 +93,7 @@ print(f"D too good  (L(G(z)) = 0.18):     M = {convergence_measure(0.2, 0.18, 0.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-config = load_config(B["preset"], B["train"])
+config = load_config(B["preset"], {**B["train"], "data_root": str(DATA)})
 print({key: getattr(config, key) for key in ("image_size", "n", "h", "z_dim", "batch_size",
                                               "steps", "lr", "lr_patience", "gamma", "lambda_k")})
 run_dir = train(config, tempfile.mkdtemp(prefix="ch07_"), device=B["device"], progress=False)
@@ -180,7 +181,7 @@ plt.show()
 
 # %%
 # NBVAL_IGNORE_OUTPUT
-classifier = mnist_classifier(progress=False)
+classifier = mnist_classifier(root=DATA, progress=False)
 print(f"classifier ({classifier.source}): val accuracy {classifier.accuracy['val']:.3f}, "
       f"test accuracy {classifier.accuracy['test']:.3f}")
 
@@ -192,9 +193,11 @@ print(f"classifier accuracy above 0.9 on the held-out splits: "
 # The Fréchet distance from scratch. $\Sigma_1 \Sigma_2$ is not symmetric, but it is similar to
 # the symmetric $\Sigma_1^{1/2} \Sigma_2 \Sigma_1^{1/2}$, so its eigenvalues are real and
 # non-negative and $\operatorname{tr}(\Sigma_1\Sigma_2)^{1/2}$ is the sum of their square roots.
-# (`began_lite` takes the symmetric route, which is kinder to rounding.) The generator works at
-# the training resolution, so the real reference digits are brought to that resolution too, and
-# both sets are resized to the classifier's 32 px.
+# (`began_lite` sums the singular values of $\Sigma_1^{1/2}\Sigma_2^{1/2}$ instead, the same
+# number; it avoids taking square roots of the round-off eigenvalues that the classifier's many
+# dead ReLU units leave in both covariances.) The generator works at the training resolution, so
+# the real reference digits are brought to that resolution too, and both sets are resized to the
+# classifier's 32 px.
 
 # %%
 def features_at(images):
@@ -209,12 +212,16 @@ def my_frechet(a, b):
     return np.sum((a.mean(0) - b.mean(0)) ** 2) + np.trace(cov_a + cov_b) - 2 * roots.sum()
 
 
-real = features_at(load_mnist("val", config.image_size).images[:B["fd_count"]])
-held_out = features_at(load_mnist("test", config.image_size).images[:B["fd_count"]])
-noise = features_at(torch.rand(B["fd_count"], 1, config.image_size, config.image_size) * 2 - 1)
-print(f"real val vs real test: from scratch {my_frechet(real, held_out):.2f}, "
-      f"began_lite {frechet_distance(real, held_out):.2f}")
-print(f"real val vs uniform noise: {frechet_distance(real, noise):.1f}")
+real = features_at(load_mnist("val", config.image_size, root=DATA).images[:B["fd_count"]])
+held_out = features_at(load_mnist("test", config.image_size, root=DATA).images[:B["fd_count"]])
+size = (B["fd_count"], 1, config.image_size, config.image_size)
+noise = features_at(torch.rand(size, generator=torch.Generator().manual_seed(B["seed"])) * 2 - 1)
+floor = frechet_distance(real, held_out)
+print(f"real val vs real test: {floor:.1f}; from scratch and began_lite agree: "
+      f"{abs(my_frechet(real, held_out) - floor) < 1e-6 * max(1.0, floor)}")
+print(f"real val vs uniform noise: {frechet_distance(real, noise):.0f}")
+print(f"feature units that are 0 for every real val digit: {int(np.sum(real.max(0) == 0))} "
+      f"of {real.shape[1]}")
 
 # %% [markdown]
 # Two different sets of real digits are not at distance zero: with a finite number of images each
@@ -315,8 +322,8 @@ from began_lite.train.checkpoint import build_networks, load_checkpoint
 _, discriminator = build_networks(config)
 discriminator.load_state_dict(load_checkpoint(checkpoints[-1])["discriminator"])
 discriminator.eval()
-real_images = load_mnist("val", config.image_size).images[:B["fd_count"]]
-ideal = load_mnist("test", config.image_size).images[:B["fd_count"]]
+real_images = load_mnist("val", config.image_size, root=DATA).images[:B["fd_count"]]
+ideal = load_mnist("test", config.image_size, root=DATA).images[:B["fd_count"]]
 with torch.no_grad():
     loss_real_now = reconstruction_loss(real_images, discriminator(real_images))
     per_image = reconstruction_loss(ideal, discriminator(ideal), per_image=True)
@@ -324,15 +331,16 @@ collapsed = ideal[[int((per_image - per_image.mean()).abs().argmin())]].expand_a
 for name, fake in (("test digits", ideal), ("one test digit", collapsed)):
     with torch.no_grad():
         loss_fake_now = reconstruction_loss(fake, discriminator(fake))
-    print(f"{name:>14}: M_global {convergence_measure(loss_real_now, loss_fake_now, config.gamma):.4f}"
-          f", Frechet distance {frechet_distance(real, features_at(fake)):.1f}")
+    M_now = convergence_measure(loss_real_now, loss_fake_now, config.gamma)
+    print(f"{name:>14}: M_global {M_now:.4f}, "
+          f"Frechet distance {frechet_distance(real, features_at(fake)):.1f}")
 
 # %% [markdown]
 # $\mathcal{M}_{global}$ differs only in the fourth decimal; the Fréchet distances are at the
-# real-versus-real floor and far above it. This is why the paper offers $\mathcal{M}_{global}$ as a sign of
-# convergence and of collapse *together with* looking at the samples, and why $\gamma$ (the
-# diversity knob of chapter 6) matters: nothing in $\mathcal{M}_{global}$ rewards diversity
-# directly.
+# real-versus-real floor and far above it. This is why the paper offers $\mathcal{M}_{global}$
+# as a sign of convergence and of collapse *together with* looking at the samples, and why
+# $\gamma$ (the diversity knob of chapter 6) matters: nothing in $\mathcal{M}_{global}$ rewards
+# diversity directly.
 #
 # ## 7.5 Halving the learning rate when $\mathcal{M}_{global}$ stalls
 #
@@ -350,7 +358,8 @@ for step, value in enumerate(made_up, start=1):
     before = schedule.lr
     after = schedule.update(step, value)
     note = "  <- halved: no new lowest M for 3 steps" if after < before else ""
-    print(f"step {step:>2}: M = {value:.3f}, lowest so far {schedule.best_M:.3f}, lr {after:.2e}{note}")
+    print(f"step {step:>2}: M = {value:.3f}, lowest so far {schedule.best_M:.3f}, "
+          f"lr {after:.2e}{note}")
 
 # %% [markdown]
 # The same rule replayed on this chapter's logged $\mathcal{M}_{global}$ with a few patiences,
@@ -370,7 +379,8 @@ def replay_halvings(rows, patience):
 
 
 for patience in B["replay_patience"]:
-    print(f"patience {patience:>4} steps: halvings (step, new lr) {replay_halvings(rows, patience)}")
+    print(f"patience {patience:>4} steps: halvings (step, new lr) "
+          f"{replay_halvings(rows, patience)}")
 changes = [(row["step"], row["lr"]) for i, row in enumerate(rows)
            if i == 0 or row["lr"] != rows[i - 1]["lr"]]
 print(f"the trainer's lr column, (step, lr) wherever it changed: {changes}")

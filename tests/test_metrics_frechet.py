@@ -50,6 +50,20 @@ def test_identical_sets_are_zero_and_shifts_add_their_squared_length():
         float((shift.double() ** 2).sum()), abs=1e-6)
 
 
+def test_singular_covariances_stay_exact():
+    # features with many constant (dead) columns, as a ReLU feature layer gives; square roots of
+    # round-off eigenvalues in the dead directions would cost about 1e-8 of relative error here
+    rng = np.random.default_rng(3)
+    features = np.zeros((500, 64))
+    features[:, :28] = rng.gamma(2.0, 1.0, size=(500, 28)) @ rng.normal(size=(28, 28)) * 10
+    shift = np.linspace(0.0, 0.1, 64)
+    assert frechet_distance(features, features + shift) == pytest.approx(np.sum(shift**2),
+                                                                       rel=1e-9)
+    sigma = np.cov(features, rowvar=False)
+    expected = np.sum((0.1 * features.mean(0)) ** 2) + 0.01 * np.trace(sigma)
+    assert frechet_distance(features, 1.1 * features) == pytest.approx(expected, rel=1e-9)
+
+
 def test_one_feature_column():
     a, b = np.array([[0.0], [2.0]]), np.array([[1.0], [5.0]])
     # means 1 and 3, standard deviations sqrt(2) and sqrt(8) with N - 1 in the denominator

@@ -28,10 +28,10 @@ def gaussian_frechet_distance(mu_a, sigma_a, mu_b, sigma_b) -> float:
     """||mu_a - mu_b||^2 + tr(sigma_a + sigma_b - 2 (sigma_a^1/2 sigma_b sigma_a^1/2)^1/2)."""
     mu_a, mu_b = np.asarray(mu_a, np.float64), np.asarray(mu_b, np.float64)
     sigma_a, sigma_b = np.asarray(sigma_a, np.float64), np.asarray(sigma_b, np.float64)
-    root_a = _sqrt_psd(sigma_a)
-    # tr sqrt(sigma_a sigma_b) = tr sqrt(root_a sigma_b root_a), and the latter is symmetric PSD
-    middle = root_a @ sigma_b @ root_a
-    cross = np.sqrt(np.clip(np.linalg.eigvalsh((middle + middle.T) / 2), 0.0, None)).sum()
+    # tr sqrt(sigma_a^1/2 sigma_b sigma_a^1/2) is the sum of the singular values of
+    # sigma_a^1/2 sigma_b^1/2; taking them directly avoids square roots of the round-off
+    # eigenvalues that near-singular covariances (dead feature units) would otherwise add.
+    cross = np.linalg.svd(_sqrt_psd(sigma_a) @ _sqrt_psd(sigma_b), compute_uv=False).sum()
     distance = np.sum((mu_a - mu_b) ** 2) + np.trace(sigma_a) + np.trace(sigma_b) - 2 * cross
     return float(max(distance, 0.0))
 
