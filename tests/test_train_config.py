@@ -2,6 +2,7 @@
 import argparse
 
 import pytest
+import torch
 
 from began_lite.errors import UserError
 from began_lite.nets import count_parameters
@@ -99,3 +100,14 @@ def test_params_command_counts_g_and_d(capsys):
     generator, discriminator = build_networks(load_config("smoke"))
     g, d = count_parameters(generator), count_parameters(discriminator)
     assert f"G {g:,} + D {d:,} = {g + d:,} parameters" in capsys.readouterr().out
+
+
+def test_bench_command_prints_images_per_second(capsys):
+    threads = torch.get_num_threads()
+    assert run_cli(["bench", "--preset", "smoke", "--steps", "2", "--warmup", "1",
+                    "--device", "cpu", "--set", "batch_size=4"]) == 0
+    torch.set_num_threads(threads)
+    out = capsys.readouterr().out
+    assert "smoke on cpu (fp32, batch 4, 8 px):" in out and "images/s" in out
+    rate = float(out.split("px): ")[1].split(" images/s")[0])
+    assert rate > 0

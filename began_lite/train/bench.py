@@ -18,6 +18,8 @@ def benchmark(config: Config, steps: int = 20, warmup: int = 5, device="auto") -
     """
     device = distributed.resolve_device(device)
     context = distributed.Context(device=device)
+    if config.num_threads:
+        torch.set_num_threads(config.num_threads)
     rng = seed_everything(config.seed)
     generator, discriminator = (place(m, context, config) for m in build_networks(config))
     opt_g, opt_d = adam(generator, config), adam(discriminator, config)
