@@ -68,8 +68,9 @@ print({key: B[key] for key in sorted(B) if key != "train"})
 # and the paper sees less diverse samples. The paper calls $\gamma$ the **diversity ratio**.
 #
 # Nothing in plain gradient descent holds this ratio. Early in training $G$ produces images near
-# zero that $D$ reconstructs easily, so $\mathcal{L}(G(z))$ starts small; later, as chapter 4
-# showed, a discriminator that trains hard on both terms tends to win. BEGAN adds a weight
+# zero that $D$ reconstructs easily, so $\mathcal{L}(G(z))$ starts small; and in general the
+# two networks are not matched in capacity, and the discriminator easily wins (the paper's
+# motivation for section 3.3). BEGAN adds a weight
 # $k_t \in [0, 1]$ on the fake term and steers it.
 
 # %% [markdown]
@@ -175,7 +176,7 @@ print(f"{'lambda_k':>9} {'k mean':>7} {'k std':>7} {'ratio':>6} {'at 0/1':>7} {'
 for lam, run in sweep.items():
     s = settle_summary(run, gamma)
     settled = "never" if s["settled_at"] is None else s["settled_at"]
-    print(f"{lam:>9g} {s['k_mean']:>7.3f} {s['k_std']:>7.3f} {s['ratio']:>6.3f} "
+    print(f"{lam:>9g} {s['k_mean']:>7.3f} {s['k_std']:>7.4f} {s['ratio']:>6.3f} "
           f"{s['at_bounds']:>7.0%} {settled:>10}")
 # the largest gain first, so its jumpy k lies underneath the others
 plot_kt_simulation({f"lambda_k = {lam:g}": sweep[lam] for lam in sorted(sweep, reverse=True)},
@@ -185,9 +186,9 @@ plt.show()
 # %% [markdown]
 # Read the table row by row:
 #
-# - **Too small** ($10^{-4}$): $k$ is still creeping up at the end of the run, far below $k^*$, and
-#   the ratio never gets within 10% of $\gamma$. The controller is right but slow, and for all
-#   that time $D$ gives too little weight to the fakes.
+# - **Too small** ($10^{-4}$): $k$ is still creeping up at the end of the run, at about half of
+#   $k^*$, and the ratio never gets within 10% of $\gamma$. The controller is right but slow, and
+#   for all that time $D$ gives too little weight to the fakes.
 # - **The paper's** $10^{-3}$: settles smoothly, with almost no jitter in $k$.
 # - **Large** ($10^{-1}$): reaches the band sooner, but $k$ overshoots first and then follows the
 #   minibatch noise: its standard deviation over the last fifth is many times the paper's.
@@ -225,7 +226,7 @@ for lam in (0.1, 10.0):
           f" unclipped k reaches [{raw.min():.3g}, {raw.max():.3g}]")
 
 # %% [markdown]
-# At $\lambda_k = 0.1$ the unclipped $k$ swings below zero during its first overshoot: for those
+# At $\lambda_k = 0.1$ the unclipped $k$ swings below zero after its first overshoot: for those
 # steps $D$ would be *helping* the generator. At $\lambda_k = 10$ it runs away entirely. Clipping
 # turns the runaway into bounded bang-bang switching.
 #

@@ -64,8 +64,9 @@ print({key: B[key] for key in sorted(B) if key != "train"})
 # $$\mathcal{M}_{global} = \mathcal{L}(x) + \big|\gamma\, \mathcal{L}(x) - \mathcal{L}(G(z_G))\big|.$$
 #
 # Both terms are computed at every step anyway, so $\mathcal{M}_{global}$ costs nothing. Section
-# 4.4 (Figure 5) shows it falling quickly and then slowly over training while the samples
-# improve, and proposes it to tell when a run has converged or collapsed. In a few lines:
+# 3.4.1 proposes it to tell when a network has reached its final state or has collapsed; section
+# 4.4 (Figure 5) shows that it falls quickly and that it correlates with image fidelity. In a few
+# lines:
 
 # %%
 def my_convergence_measure(loss_real, loss_fake, gamma):
@@ -87,7 +88,7 @@ print(f"D too good  (L(G(z)) = 0.18):     M = {convergence_measure(0.2, 0.18, 0.
 # The trainer logs the mean of $\mathcal{L}(x)$, $\mathcal{L}(G(z))$ and $\mathcal{M}_{global}$
 # over every `log_every` steps, and keeps a checkpoint every `checkpoint_every` steps, so we can
 # look back at the generator at several points along the curve. The quick profile trains small
-# 16 px networks on the bundled digits for a few hundred steps, with $\gamma$, learning rate and
+# 16 px networks on the MNIST digits for a few hundred steps, with $\gamma$, learning rate and
 # $\lambda_k$ chosen so that something happens in that time (printed below); the full profile
 # trains far longer.
 
@@ -175,9 +176,10 @@ plt.show()
 #
 # It falls when generated digits look like real ones *and* when they are as varied as real ones:
 # a generator that draws one perfect digit has the right kind of features but the wrong
-# covariance. `began_lite.metrics.mnist_classifier()` trains the classifier once on the bundled
-# training digits (three conv layers, a 64-unit feature layer, a few seconds on a CPU, with a
-# fixed seed) and caches it under `.cache/` in the book's folder; later calls load it.
+# covariance. `began_lite.metrics.mnist_classifier()` trains the classifier once on MNIST's
+# training split (the 4,000 bundled digits, or a full copy in `data/mnist`): three conv layers and
+# a 64-unit feature layer, under ten seconds on one CPU core, with a fixed seed. It caches the
+# weights under `.cache/` in the book's folder, and later calls load them.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
