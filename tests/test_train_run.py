@@ -247,6 +247,11 @@ def test_vanishing_residual_carry_follows_the_step(tmp_path, monkeypatch):
         next(block.carry for block in args[0].modules() if hasattr(block, "carry"))))
     train(load_config("smoke", ["residual_steps=4", "steps=6"]), tmp_path / "run", progress=False)
     assert carries == [1.0, 0.75, 0.5, 0.25, 0.0, 0.0]  # carry_at(steps done, 4): 1 -> 0
+    generator, _ = load_generator(tmp_path / "run" / "checkpoints" / "last.pt")
+    assert {block.carry for block in generator.modules() if hasattr(block, "carry")} == {0.0}
+    train(load_config("smoke", ["residual_steps=16", "steps=4"]), tmp_path / "mid", progress=False)
+    generator, _ = load_generator(tmp_path / "mid" / "checkpoints" / "last.pt")
+    assert {block.carry for block in generator.modules() if hasattr(block, "carry")} == {0.75}
 
 
 def test_loader_workers_do_not_change_the_run(tmp_path):

@@ -9,7 +9,7 @@ import torch
 
 from began_lite.errors import UserError
 from began_lite.files import atomic_path
-from began_lite.nets import build_began
+from began_lite.nets import build_began, carry_at, set_carry
 from began_lite.train.config import MODEL_KEYS, Config, make_config
 
 FORMAT = "began-lite-checkpoint/1"
@@ -103,6 +103,8 @@ def load_generator(checkpoint_path, device="cpu"):
                         f"this version of began-lite") from None
     generator, _ = build_networks(config)
     load_module_state(generator, payload.get("generator", {}), checkpoint_path, "generator")
+    # A checkpoint from the middle of the vanishing-residual schedule still uses its carry.
+    set_carry(generator, carry_at(payload.get("step", 0), config.residual_steps))
     return generator.to(device).eval(), config
 
 
