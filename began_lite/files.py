@@ -1,4 +1,4 @@
-"""Atomic file writes: a kill at any moment leaves the previous file whole."""
+"""Atomic file writes (a kill at any moment leaves the previous file whole) and the book root."""
 import os
 import tempfile
 from contextlib import contextmanager
@@ -34,3 +34,14 @@ def _umask() -> int:
     mask = os.umask(0)
     os.umask(mask)
     return mask
+
+
+def find_book_root(start=None):
+    """BOOK_ROOT, else the nearest folder holding book.toml above `start` (or cwd) or the package."""
+    if os.environ.get("BOOK_ROOT"):
+        return Path(os.environ["BOOK_ROOT"])
+    here = Path(start or Path.cwd()).resolve()
+    for folder in (here, *here.parents, Path(__file__).resolve().parents[1]):
+        if (folder / "book.toml").is_file():
+            return folder
+    return None

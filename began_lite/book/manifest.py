@@ -4,23 +4,18 @@ import tomllib
 from pathlib import Path
 
 from began_lite.errors import UserError
+from began_lite.files import find_book_root
 
 PROFILES = ("quick", "full")
 
 
 def book_root(start=None) -> Path:
     """The folder holding book.toml: BOOK_ROOT, else the first folder up from `start` (or cwd)."""
-    if os.environ.get("BOOK_ROOT"):
-        return Path(os.environ["BOOK_ROOT"])
-    here = Path(start or Path.cwd()).resolve()
-    for folder in (here, *here.parents):
-        if (folder / "book.toml").is_file():
-            return folder
-    package_parent = Path(__file__).resolve().parents[2]
-    if (package_parent / "book.toml").is_file():
-        return package_parent
-    raise UserError(f"no book.toml found above {here}; run from the began-lite checkout "
-                    "or set BOOK_ROOT")
+    root = find_book_root(start)
+    if root is None:
+        raise UserError(f"no book.toml found above {Path(start or Path.cwd()).resolve()}; run "
+                        "from the began-lite checkout or set BOOK_ROOT")
+    return root
 
 
 def load_manifest(root=None) -> dict:

@@ -7,7 +7,6 @@ so a retrained classifier equals the cached one.
 """
 import hashlib
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -16,7 +15,7 @@ from torch import nn
 
 from began_lite.data.mnist import load_mnist
 from began_lite.errors import UserError
-from began_lite.files import atomic_path
+from began_lite.files import atomic_path, find_book_root
 from began_lite.metrics.frechet import frechet_distance
 
 SETTINGS = {"width": 8, "feature_dim": 64, "epochs": 4, "batch_size": 64, "lr": 2e-3, "seed": 0}
@@ -76,15 +75,8 @@ def classifier_frechet_distance(classifier, images_a, images_b) -> float:
 
 
 def default_cache_dir() -> Path:
-    """`<book root>/.cache`: BOOK_ROOT, else the nearest folder above the cwd holding book.toml."""
-    # the same search as began_lite.book.book_root, which sits below metrics in the layers
-    if os.environ.get("BOOK_ROOT"):
-        return Path(os.environ["BOOK_ROOT"]) / ".cache"
-    here = Path.cwd().resolve()
-    for folder in (here, *here.parents, Path(__file__).resolve().parents[2]):
-        if (folder / "book.toml").is_file():
-            return folder / ".cache"
-    return here / ".cache"
+    """`<book root>/.cache`, or `./.cache` outside a checkout."""
+    return (find_book_root() or Path.cwd()) / ".cache"
 
 
 def _fresh_classifier(settings: dict) -> MnistClassifier:
