@@ -9,13 +9,7 @@ from began_lite import began, nets
 from began_lite.errors import UserError
 
 
-@pytest.fixture(autouse=True, scope="module")
-def one_thread():
-    """Tiny tensors: a second intra-op thread only adds contention on a shared machine."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 V = torch.tensor([[1.0, -1.0], [0.5, 0.0]]).reshape(2, 1, 1, 2)
 DV = torch.tensor([[0.0, 0.0], [0.0, 1.0]]).reshape(2, 1, 1, 2)

@@ -17,13 +17,7 @@ from began_lite.viz.losses import (plot_bound_scatter, plot_loss_histograms,  # 
                                    plot_normal_qq, plot_quantile_functions)
 
 
-@pytest.fixture(autouse=True)
-def one_thread():
-    """Tiny nets: one thread is faster on a busy machine; restore the count afterwards."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("one_torch_thread")
 
 
 def _digits(count=24, size=8, seed=0):
