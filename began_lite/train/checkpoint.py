@@ -59,9 +59,11 @@ def load_checkpoint(path, device="cpu") -> dict:
     try:
         payload = torch.load(path, map_location=device, weights_only=True)
     except Exception as err:  # noqa: BLE001  (a damaged file raises many types; all mean one thing)
-        reason = str(err).strip().splitlines()[0][:120] if str(err).strip() else type(err).__name__
-        raise UserError(f"{path} is not a readable checkpoint ({reason}); use another one from "
-                        f"{path.parent}") from None
+        lines = str(err).strip().splitlines()
+        # torch's first line is short for a damaged zip, a paragraph for a non-torch file.
+        reason = lines[0] if lines and len(lines[0]) <= 100 else type(err).__name__
+        raise UserError(f"{path} is not a readable checkpoint (damaged, cut short or not a "
+                        f"torch file: {reason}); use another one from {path.parent}") from None
     if not isinstance(payload, dict) or payload.get("format") != FORMAT:
         raise UserError(f"{path} is not a began-lite checkpoint; give a .pt file written by "
                         f"`train`")
