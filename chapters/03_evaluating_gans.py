@@ -42,6 +42,7 @@ from began_lite.metrics import (mode_coverage, parzen_log_density, parzen_log_li
                                 select_parzen_sigma)
 from began_lite.nets import MLP, ConvDiscriminator, ConvGenerator, count_parameters
 from began_lite.seeding import seed_everything
+from began_lite.train.distributed import resolve_device
 from began_lite.viz import make_grid, plot_coverage, plot_samples_2d
 
 B = budget("ch03")
@@ -131,7 +132,7 @@ print(f"padding is pure background: {bool((splits['train'].images[:, :, :2] == -
 # %%
 # NBVAL_IGNORE_OUTPUT
 seed_everything(B["seed"])
-device = torch.device("cuda" if B["device"] == "auto" and torch.cuda.is_available() else "cpu")
+device = resolve_device(B["device"])
 G = ConvGenerator(B["mnist_z_dim"], n=B["mnist_n"]).to(device)
 D = ConvDiscriminator(n=B["mnist_n"]).to(device)
 opt_g = torch.optim.Adam(G.parameters(), lr=B["mnist_lr"], betas=(0.5, 0.999))
