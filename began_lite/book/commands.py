@@ -36,6 +36,9 @@ def run_execute(args) -> int:
         status = f"wrote {_shown(run.written, root)}" if run.written else \
             f"FAILED, .ipynb not written: {run.error}"
         print(f"chapter {run.number}: {run.seconds:.1f} s, {status}", flush=True)
+        if run.tagged:
+            print(f"chapter {run.number}: gave exercise cell(s) "
+                  f"{', '.join(map(str, run.tagged))} of {run.file} the nbval-ignore-output tag")
         if run.details:
             print(run.details, file=sys.stderr)
     report = timing_report(runs, {c["number"]: c for c in chosen}, args.profile)
@@ -53,6 +56,18 @@ def run_check(args) -> int:
     print(f"book check: {len(problems)} problem(s)" if problems
           else "book check: all chapters are in order")
     return 1 if problems else 0
+
+
+def run_html(args) -> int:
+    """Build the HTML book from the committed notebooks into --out."""
+    from began_lite.book.html import build_html  # Sphinx imports are slow
+
+    root = book_root()
+    warnings = build_html(root, args.out)
+    for line in warnings:
+        print(line, file=sys.stderr)
+    print(f"wrote {_shown(Path(args.out) / 'index.html', root)} ({len(warnings)} warning(s))")
+    return 0
 
 
 def add_commands(subparsers) -> None:
@@ -74,3 +89,7 @@ def add_commands(subparsers) -> None:
     execute.set_defaults(run=run_execute)
     check = commands.add_parser("check", help="list every problem; exit 1 if there is any")
     check.set_defaults(run=run_check)
+    html = commands.add_parser("html", help="build the book as a static HTML site (offline)")
+    html.add_argument("--out", type=Path, default=Path("site"),
+                      help="folder for the site (default: site); an earlier build is replaced")
+    html.set_defaults(run=run_html)
