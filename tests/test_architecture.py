@@ -58,11 +58,12 @@ def test_this_reading_is_what_nets_builds(config, skip):
     assert counts["generator"] == nets.count_parameters(generator)
     assert counts["encoder"] == nets.count_parameters(discriminator.encoder)
     assert counts["decoder"] == nets.count_parameters(discriminator.decoder)
-    assert counts["total"] == nets.count_parameters(generator) + nets.count_parameters(discriminator)
+    both = nets.count_parameters(generator) + nets.count_parameters(discriminator)
+    assert counts["total"] == both
 
 
 def _tf_style_encoder(size, channels, n, h, repeat):
-    """The public TF code's encoder, written out: convs per scale, then a same-width stride-2 conv."""
+    """The public TF code's encoder: convs per scale, then a same-width stride-2 conv."""
     layers, width = [nn.Conv2d(channels, n, 3, padding=1)], n
     scales = size.bit_length() - 3  # 64 px: 64, 32, 16, 8
     for i in range(scales):

@@ -9,7 +9,7 @@ from began_lite.exercises.part3_architecture import (UNSEEN, check_encoder_param
 
 
 def closed_form(image_size, channels, n, h, repeat):
-    """The encoder count as the chapter's solution writes it: sums over the scales in closed form."""
+    """The encoder count as the chapter's solution writes it: closed-form sums over the scales."""
     L = int(math.log2(image_size // 8)) + 1
     sum_i_i1 = (L - 1) * L * (L + 1) // 3            # sum_{i=1}^{L-1} i (i + 1)
     sum_sq = L * (L + 1) * (2 * L + 1) // 6 - 1      # sum_{i=1}^{L-1} (i + 1)^2

@@ -1,4 +1,4 @@
-"""Checkers for chapter 8: the encoder's parameter count as a formula, and a predicted FLOPs ratio."""
+"""Checkers for chapter 8: the encoder's parameter count as a formula, a predicted FLOPs ratio."""
 import torch
 
 from began_lite.architecture import flops_per_image
