@@ -7,7 +7,7 @@ from began_lite.errors import UserError
 
 # Each module registers its own sub-commands with `add_commands(subparsers)`.
 COMMAND_MODULES = ["began_lite.data.commands", "began_lite.train.commands",
-                   "began_lite.book.commands"]
+                   "began_lite.book.commands", "began_lite.exercises.commands"]
 
 
 def build_parser() -> argparse.ArgumentParser:

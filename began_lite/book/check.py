@@ -4,7 +4,8 @@ import re
 from pathlib import Path
 
 from began_lite.book.manifest import PROFILES, book_root, load_manifest
-from began_lite.book.notebooks import pair_difference, read_notebook, read_script
+from began_lite.book.notebooks import (IGNORE_OUTPUT_TAG, pair_difference, read_notebook,
+                                       read_script, untagged_exercise_cells)
 
 CHAPTER_FIELDS = {"number": int, "title": str, "file": str, "paper_sections": list,
                   "modules": list, "accelerator": str, "datasets": list,
@@ -92,10 +93,16 @@ def _chapter_problems(chapter: dict, root: Path) -> list:
     problems = []
     if "seed_everything(" not in script.read_text():
         problems.append(f"chapter {number}: {chapter['file']} never calls seed_everything(...)")
+    script_nb = read_script(script)
+    problems += _exercise_problems(script_nb, chapter, fix)
     if not notebook_path.is_file():
         return problems + [f"chapter {number}: {name} is missing; {fix}"]
     notebook = read_notebook(notebook_path)
-    difference = pair_difference(read_script(script), notebook)
+    untagged = untagged_exercise_cells(notebook)
+    if untagged:
+        problems.append(f"{name}: exercise cell(s) {', '.join(map(str, untagged))} lack nbval's "
+                        f"{IGNORE_OUTPUT_TAG} tag, so a reader's solution would fail nbval; {fix}")
+    difference = pair_difference(script_nb, notebook)
     if difference:
         problems.append(f"{name} does not match {chapter['file']}: {difference}; {fix}")
     problems += _cell_problems(notebook, name)
@@ -103,6 +110,47 @@ def _chapter_problems(chapter: dict, root: Path) -> list:
     if profile != "quick":
         problems.append(f"{name} was executed in the {profile} profile; commit quick-profile "
                         f"outputs; {fix}")
+    return problems
+
+
+def _exercise_problems(script_nb, chapter: dict, fix: str) -> list:
+    """Malformed solution / hidden-test markers, and exercise cells of the .py without the tag."""
+    from began_lite.book.assignments import marker_problem
+
+    problems = [f"{chapter['file']}: cell {position}: {marker_problem(cell.source)}"
+                for position, cell in enumerate(script_nb.cells, start=1)
+                if cell.cell_type == "code" and marker_problem(cell.source)]
+    untagged = untagged_exercise_cells(script_nb)
+    if untagged:
+        # JupyterLab's paired save takes cell tags from the .py: without them there, the first
+        # save of a reader drops the .ipynb's tags.
+        problems.append(f"{chapter['file']}: exercise cell(s) {', '.join(map(str, untagged))} "
+                        f"lack tags=[\"{IGNORE_OUTPUT_TAG}\"] on their # %% line; {fix}")
+    return problems
+
+
+def _points_problems(manifest: dict, root: Path) -> list:
+    """[points] entries that name no graded exercise, and points that are not numbers."""
+    from began_lite.book.assignments import graded_exercises
+
+    points, problems = manifest.get("points", {}), []
+    if not isinstance(points.get("default", 1), (int, float)):
+        problems.append("book.toml: [points] default should be a number")
+    chapters = {f"ch{c.get('number', -1):02d}": c for c in manifest.get("chapters", [])
+                if isinstance(c.get("number"), int)}
+    for key, table in points.items():
+        if key == "default":
+            continue
+        script = root / str(chapters.get(key, {}).get("file", ""))
+        if key not in chapters or not script.is_file():
+            problems.append(f"book.toml: [points.{key}] is for a chapter book.toml does not list")
+            continue
+        names = {e.name for e in graded_exercises(read_script(script))}
+        problems += [f"book.toml: [points.{key}] {name} is not a graded exercise of "
+                     f"{chapters[key]['file']} (it has: {', '.join(sorted(names)) or 'none'})"
+                     for name in table if name not in names]
+        problems += [f"book.toml: [points.{key}] {name} should be a number"
+                     for name, value in table.items() if not isinstance(value, (int, float))]
     return problems
 
 
@@ -138,4 +186,4 @@ def check_book(root=None) -> list:
     for chapter in entries:
         if all(isinstance(chapter.get(k), CHAPTER_FIELDS[k]) for k in ("number", "file")):
             problems += _chapter_problems(chapter, root)
-    return problems + _budget_problems(manifest, root)
+    return problems + _budget_problems(manifest, root) + _points_problems(manifest, root)

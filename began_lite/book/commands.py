@@ -70,6 +70,19 @@ def run_html(args) -> int:
     return 0
 
 
+def run_assignments(args) -> int:
+    """Write the student set and the solution set of the chosen chapters (default all)."""
+    from began_lite.book.assignments import write_assignments  # Jupyter imports are slow
+
+    root = book_root()
+    chosen = select_chapters([args.chapter] if args.chapter is not None else [], root)
+    written = write_assignments(chosen, args.out, root)
+    for set_name in ("student", "solution"):
+        print(f"{set_name} set: {len([p for p in written if p.parent.name == set_name])} files "
+              f"in {_shown(Path(args.out) / set_name, root)}")
+    return 0
+
+
 def add_commands(subparsers) -> None:
     """Register `book` and its sub-commands."""
     book = subparsers.add_parser("book", help="the textbook: list, execute and check its chapters",
@@ -89,6 +102,12 @@ def add_commands(subparsers) -> None:
     execute.set_defaults(run=run_execute)
     check = commands.add_parser("check", help="list every problem; exit 1 if there is any")
     check.set_defaults(run=run_check)
+    assignments = commands.add_parser(
+        "assignments", help="write a student set (solutions stubbed) and a solution set")
+    assignments.add_argument("--out", type=Path, required=True,
+                             help="folder for student/ and solution/ (created if needed)")
+    assignments.add_argument("--chapter", type=int, help="one chapter (default: all)")
+    assignments.set_defaults(run=run_assignments)
     html = commands.add_parser("html", help="build the book as a static HTML site (offline)")
     html.add_argument("--out", type=Path, default=Path("site"),
                       help="folder for the site (default: site); an earlier build is replaced")

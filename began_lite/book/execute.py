@@ -13,7 +13,7 @@ from nbclient import NotebookClient
 from nbclient.exceptions import CellExecutionError, CellTimeoutError, DeadKernelError
 from tqdm import tqdm
 
-from began_lite.book.notebooks import read_script, write_notebook
+from began_lite.book.notebooks import read_script, tag_exercise_cells, tag_script, write_notebook
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
@@ -37,6 +37,7 @@ class ChapterRun:
     error: str = ""
     details: str = ""
     written: str = ""
+    tagged: tuple = ()  # exercise cells of the .py that just got nbval's ignore-output tag
 
 
 def execute_notebook(nb, cwd, env, *, timeout=600, desc="") -> None:
@@ -70,6 +71,7 @@ def execute_chapter(chapter: dict, root, *, profile="quick", timeout=600,
         run.error = f"{chapter['file']} does not exist"
         return run
     nb = read_script(script)
+    tag_exercise_cells(nb)  # a reader's solution changes these outputs: nbval must not compare them
     env = {**os.environ, "BOOK_PROFILE": profile, "BOOK_ROOT": str(Path(root).resolve())}
     start = time.perf_counter()
     try:
@@ -84,6 +86,7 @@ def execute_chapter(chapter: dict, root, *, profile="quick", timeout=600,
         target = Path(out_dir or script.parent) / script.with_suffix(".ipynb").name
         write_notebook(nb, target, profile)
         run.written = str(target)
+        run.tagged = tuple(tag_script(script))  # keep the tag in the pair, see tag_script
     return run
 
 
