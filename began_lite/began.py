@@ -54,6 +54,7 @@ class StepResult:
     loss_g: float
     k: float
     M: float
+    flags: tuple = ()  # the caller's stop flags after the step, OR-ed over ranks (began_step)
 
 
 def _autocast(device: torch.device, dtype: torch.dtype | None):
@@ -63,59 +64,105 @@ def _autocast(device: torch.device, dtype: torch.dtype | None):
     return torch.autocast(device_type=device.type, dtype=dtype)
 
 
-def _discriminator_step(generator, discriminator, opt_d, real, k, z_dim, eta, rng, dtype):
-    """One D update on L(x) - k L(G(z_D)); returns (loss_real, loss_d) as tensors."""
-    z_d = sample_z(real.shape[0], z_dim, rng, real.device)
-    with torch.no_grad(), _autocast(real.device, dtype):
-        fake = generator(z_d)
-    # One D call on real and fake together: a DDP-wrapped D allows one forward per backward.
-    both = torch.cat([real, fake.to(real.dtype)])
-    with _autocast(real.device, dtype):
-        recon = discriminator(both)
-    per_image = reconstruction_loss(both, recon, eta, per_image=True)
-    loss_real, loss_fake = per_image[: len(real)].mean(), per_image[len(real):].mean()
-    loss_d = loss_real - k * loss_fake
-    opt_d.zero_grad(set_to_none=True)
-    loss_d.backward()
-    opt_d.step()
-    return loss_real.detach(), loss_d.detach()
+def _plain(module: nn.Module) -> nn.Module:
+    """The module inside a DistributedDataParallel wrapper, or `module` itself."""
+    return getattr(module, "module", module)
 
 
-def _generator_step(generator, discriminator, opt_g, batch, device, z_dim, eta, rng, dtype):
-    """One G update on L(G(z_G)); returns loss_fake as a tensor.
+def _frozen_call(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
+    """module(x) with its weights detached: the backward pass reaches x but no weight gradient.
 
-    The backward pass also fills D's .grad, but only opt_g steps, and the next D step zeroes
-    D's gradients first, so D's weights never move here.
+    G's loss goes through D this way, so G's update computes no D weight gradients even when D
+    is compiled (a compiled backward computes every gradient its graph was traced with).
     """
+    plain = _plain(module)
+    weights = {name: p.detach() for name, p in plain.named_parameters()}
+    return torch.func.functional_call(plain, weights, (x,))
+
+
+def _losses(generator, discriminator, real, z_dim, eta, rng, dtype):
+    """(L(x), L(G(z_D)), L(G(z_G))) as tensors, all three measured by the same D_t.
+
+    D is called once on real and G(z_D) together (DDP allows one forward per backward). G(z_G)
+    goes through the plain D module with detached weights, so G's backward never reaches the
+    DDP wrapper of D and computes no D weight gradients.
+    """
+    batch, device = real.shape[0], real.device
+    z_d = sample_z(batch, z_dim, rng, device)
     z_g = sample_z(batch, z_dim, rng, device)
+    with torch.no_grad(), _autocast(device, dtype):
+        fake_d = _plain(generator)(z_d)
+    both = torch.cat([real, fake_d.to(real.dtype)])
     with _autocast(device, dtype):
-        fake = generator(z_g)
-        recon = discriminator(fake)
-    loss_fake = reconstruction_loss(fake, recon, eta)
+        recon = discriminator(both)
+        fake_g = generator(z_g)
+        recon_g = _frozen_call(discriminator, fake_g)
+    per_image = reconstruction_loss(both, recon, eta, per_image=True)
+    loss_fake_g = reconstruction_loss(fake_g, recon_g, eta)
+    return per_image[:batch].mean(), per_image[batch:].mean(), loss_fake_g
+
+
+def _update(generator, discriminator, opt_g, opt_d, loss_d, loss_g) -> None:
+    """Both networks step from the same D_t (eq. 4): both backward passes, then both steps.
+
+    Each backward asks only for its own network's weights, so G's update computes no D weight
+    gradients; D's weights must not move before G's backward has passed through them.
+    """
+    opt_d.zero_grad(set_to_none=True)
     opt_g.zero_grad(set_to_none=True)
-    loss_fake.backward()
+    loss_d.backward(inputs=list(_plain(discriminator).parameters()), retain_graph=True)
+    loss_g.backward(inputs=list(_plain(generator).parameters()))
+    opt_d.step()
     opt_g.step()
-    return loss_fake.detach()
+
+
+def _host_numbers(loss_real, loss_fake, loss_d, loss_g, flags, reduce_mean, reduce_sum):
+    """(loss_real, loss_fake, loss_d, loss_g, flags) as floats and bools, with one host sync.
+
+    With reduce_sum (DDP), the four losses and the flags travel in one tensor through one
+    all-reduce: losses become means over ranks (a NaN on any rank reaches every rank), a flag is
+    True when it is set on any rank. reduce_mean is the older, per-loss form.
+    """
+    if reduce_mean is not None:
+        loss_real, loss_fake = reduce_mean(loss_real), reduce_mean(loss_fake)
+    losses = torch.stack([loss_real, loss_fake, loss_d, loss_g]).float()
+    flags = torch.zeros(0, device=losses.device) if flags is None else flags()
+    stats = torch.cat([losses, flags.to(losses.device, torch.float32).flatten()])
+    if reduce_sum is not None:
+        stats = reduce_sum(stats)
+        stats = torch.cat([stats[:4] / reduce_sum.world_size, stats[4:]])
+    values = stats.tolist()  # the step's one transfer to the host
+    return (*values[:4], tuple(bool(v > 0) for v in values[4:]))
 
 
 def began_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.optim.Optimizer,
                opt_d: torch.optim.Optimizer, real: torch.Tensor, k: float, *, gamma: float,
                lambda_k: float, z_dim: int, eta: int = 1, rng: torch.Generator | None = None,
                autocast_dtype: torch.dtype | None = None,
-               reduce_mean: Callable[[torch.Tensor], torch.Tensor] | None = None) -> StepResult:
-    """One BEGAN step on real (B, C, H, W): a D update, a G update, then k_{t+1} and M.
+               reduce_mean: Callable[[torch.Tensor], torch.Tensor] | None = None,
+               reduce_sum: Callable[[torch.Tensor], torch.Tensor] | None = None,
+               flags: Callable[[], torch.Tensor] | None = None) -> StepResult:
+    """One BEGAN step on real (B, C, H, W), the paper's simultaneous update (section 3.4, eq. 4).
 
-    reduce_mean (identity by default) is applied to loss_real and loss_fake before k and M, so a
-    DDP trainer can all-reduce them and every rank holds the same k.
+    L_D = L(x) - k_t L(G(z_D)) and L_G = L(G(z_G)) are both measured by the same D_t, with
+    separate z_D and z_G; theta_D and theta_G then step together, as in BEGAN-tensorflow. (An
+    alternating step, D first and then G against the updated D, is not offered: see the
+    recipe table in presets/mnist.toml.) Then k_{t+1} and M from L(x) and L(G(z_G)).
+    reduce_mean (identity by default) is applied to L(x) and L(G(z_G)) before k and M, so a DDP
+    trainer can all-reduce them and every rank holds the same k.
+    reduce_sum (a function summing a 1-D tensor over ranks, with a `world_size` attribute) does
+    the same for all four losses in one all-reduce; flags() (called after the update) returns
+    the caller's stop flags, which travel in that same tensor, so a step syncs with the host
+    once. result.flags holds them, each True if set on any rank.
     """
-    loss_real, loss_d = _discriminator_step(generator, discriminator, opt_d, real, k, z_dim,
-                                            eta, rng, autocast_dtype)
-    loss_fake = _generator_step(generator, discriminator, opt_g, real.shape[0], real.device,
-                                z_dim, eta, rng, autocast_dtype)
-    loss_g = float(loss_fake)
-    if reduce_mean is not None:
-        loss_real, loss_fake = reduce_mean(loss_real), reduce_mean(loss_fake)
-    loss_real, loss_fake = float(loss_real), float(loss_fake)
-    return StepResult(loss_real=loss_real, loss_fake=loss_fake, loss_d=float(loss_d),
+    loss_real, loss_fake_d, loss_fake = _losses(generator, discriminator, real, z_dim, eta, rng,
+                                                autocast_dtype)
+    loss_d = loss_real - k * loss_fake_d
+    _update(generator, discriminator, opt_g, opt_d, loss_d, loss_fake)
+    loss_g = loss_fake.detach().clone()  # an in-place reduce_mean must not reach L_G
+    loss_real, loss_fake, loss_d, loss_g, flags = _host_numbers(
+        loss_real.detach(), loss_fake.detach(), loss_d.detach(), loss_g, flags, reduce_mean,
+        reduce_sum)
+    return StepResult(loss_real=loss_real, loss_fake=loss_fake, loss_d=loss_d,
                       loss_g=loss_g, k=kt_update(k, loss_real, loss_fake, gamma, lambda_k),
-                      M=convergence_measure(loss_real, loss_fake, gamma))
+                      M=convergence_measure(loss_real, loss_fake, gamma), flags=flags)

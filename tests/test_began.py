@@ -103,43 +103,46 @@ def test_d_step_loss_with_k_zero_is_loss_real():
     assert r.loss_d == pytest.approx(r.loss_real, rel=1e-6)
 
 
-def test_g_step_leaves_d_and_d_step_leaves_g():
+def test_both_networks_step_from_the_same_d():
+    # Simultaneous update: when D's optimizer steps, G's gradients already exist (G's loss was
+    # measured by the D of before the step), G has not moved, and D holds no gradient from L_G.
     g, d, opt_g, opt_d, real = _setup()
-    g0 = _params(g)
+    g0, d0 = _params(g), _params(d)
     seen = {}
     d_step = opt_d.step
 
     def spy_step(*args, **kwargs):
-        out = d_step(*args, **kwargs)
-        seen["d_after_d_step"] = _params(d)
+        seen["d_before"] = _params(d)
         seen["g_at_d_step"] = _params(g)
-        seen["g_grads"] = [p.grad for p in g.parameters()]
-        return out
+        seen["g_grads"] = [p.grad is not None for p in g.parameters()]
+        return d_step(*args, **kwargs)
 
     opt_d.step = spy_step
     began.began_step(g, d, opt_g, opt_d, real, 0.5, gamma=0.5, lambda_k=0.001, z_dim=4)
-    assert _same(seen["d_after_d_step"], _params(d))  # G's update did not move D
-    assert _same(seen["g_at_d_step"], g0)  # D's update did not move G
-    assert all(grad is None for grad in seen["g_grads"])  # G(z_D) is detached
-    assert not _same(g0, _params(g))
+    assert _same(seen["d_before"], d0)  # D's weights were untouched until D's own step
+    assert _same(seen["g_at_d_step"], g0)
+    assert all(seen["g_grads"])
+    assert not _same(g0, _params(g)) and not _same(d0, _params(d))
 
 
 def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng):
-    """The paper's step written out plainly: separate D calls on real and fake."""
+    """The paper's eq. 4 written out plainly: both losses from the same D_t, separate D calls,
+    separate z_D and z_G, then both updates; D's gradient only from L_D, G's only from L_G."""
     z_d = torch.rand(len(real), z_dim, generator=rng) * 2 - 1
-    loss_real = (real - d(real)).abs().mean()
-    fake = g(z_d).detach()
-    loss_d = loss_real - k * (fake - d(fake)).abs().mean()
-    opt_d.zero_grad()
-    loss_d.backward()
-    opt_d.step()
     z_g = torch.rand(len(real), z_dim, generator=rng) * 2 - 1
-    fake = g(z_g)
-    loss_fake = (fake - d(fake)).abs().mean()
-    opt_g.zero_grad()
-    loss_fake.backward()
+    loss_real = (real - d(real)).abs().mean()
+    fake_d = g(z_d).detach()
+    loss_d = loss_real - k * (fake_d - d(fake_d)).abs().mean()
+    fake_g = g(z_g)
+    loss_g = (fake_g - d(fake_g)).abs().mean()
+    d_grads = torch.autograd.grad(loss_d, list(d.parameters()))
+    g_grads = torch.autograd.grad(loss_g, list(g.parameters()))
+    for params, grads in ((d.parameters(), d_grads), (g.parameters(), g_grads)):
+        for p, grad in zip(params, grads):
+            p.grad = grad
+    opt_d.step()
     opt_g.step()
-    return k + lambda_k * (gamma * loss_real.item() - loss_fake.item())
+    return k + lambda_k * (gamma * loss_real.item() - loss_g.item())
 
 
 def test_step_matches_reference_and_draws_two_batches_of_z():
@@ -148,14 +151,36 @@ def test_step_matches_reference_and_draws_two_batches_of_z():
     opt_g2 = torch.optim.Adam(g2.parameters(), lr=1e-3)
     opt_d2 = torch.optim.Adam(d2.parameters(), lr=1e-3)
     rng, rng2 = torch.Generator().manual_seed(7), torch.Generator().manual_seed(7)
-    r = began.began_step(g, d, opt_g, opt_d, real, 0.2, gamma=0.7, lambda_k=0.05, z_dim=4,
-                         rng=rng)
-    k2 = _reference_step(g2, d2, opt_g2, opt_d2, real, 0.2, 0.7, 0.05, 4, rng2)
-    assert r.k == pytest.approx(k2, abs=1e-6)
+    for k in (0.2, 0.4):  # two steps: the second sees weights both versions updated
+        r = began.began_step(g, d, opt_g, opt_d, real, k, gamma=0.7, lambda_k=0.05, z_dim=4,
+                             rng=rng)
+        k2 = _reference_step(g2, d2, opt_g2, opt_d2, real, k, 0.7, 0.05, 4, rng2)
+        assert r.k == pytest.approx(k2, abs=1e-6)
     for a, b in zip(list(g.parameters()) + list(d.parameters()),
                     list(g2.parameters()) + list(d2.parameters())):
-        assert torch.allclose(a, b, atol=1e-5)
+        assert torch.allclose(a, b, atol=1e-6)
     assert torch.equal(rng.get_state(), rng2.get_state())
+
+
+def test_step_differs_from_alternating_update():
+    # Stepping G against the already-updated D (the alternating order) gives other weights:
+    # the test above would notice a step that quietly went back to it.
+    g, d, opt_g, opt_d, real = _setup()
+    g2, d2 = copy.deepcopy(g), copy.deepcopy(d)
+    opt_g2 = torch.optim.Adam(g2.parameters(), lr=1e-3)
+    opt_d2 = torch.optim.Adam(d2.parameters(), lr=1e-3)
+    began.began_step(g, d, opt_g, opt_d, real, 0.2, gamma=0.7, lambda_k=0.05, z_dim=4,
+                     rng=torch.Generator().manual_seed(7))
+    rng = torch.Generator().manual_seed(7)
+    z_d = torch.rand(len(real), 4, generator=rng) * 2 - 1
+    z_g = torch.rand(len(real), 4, generator=rng) * 2 - 1
+    fake = g2(z_d).detach()
+    loss_d = (real - d2(real)).abs().mean() - 0.2 * (fake - d2(fake)).abs().mean()
+    opt_d2.zero_grad(), loss_d.backward(), opt_d2.step()
+    fake = g2(z_g)
+    opt_g2.zero_grad(), (fake - d2(fake)).abs().mean().backward(), opt_g2.step()
+    assert all(torch.allclose(a, b) for a, b in zip(d.parameters(), d2.parameters()))
+    assert not all(torch.allclose(a, b, atol=1e-7) for a, b in zip(g.parameters(), g2.parameters()))
 
 
 def test_reduce_mean_is_applied_before_k_and_m():

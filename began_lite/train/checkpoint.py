@@ -95,19 +95,29 @@ def build_networks(config: Config):
                        repeat=config.repeat, skip=config.skip)
 
 
-def load_generator(checkpoint_path, device="cpu"):
-    """(generator in eval mode on `device`, Config) from a checkpoint file."""
+def load_networks(checkpoint_path, device="cpu"):
+    """(generator, discriminator, Config, step) from a checkpoint file, in eval mode on `device`."""
     payload = load_checkpoint(checkpoint_path)
     try:
         config = make_config(payload["config"])
     except (KeyError, TypeError, UserError) as err:
         raise UserError(f"{checkpoint_path} holds no valid config ({err}); it was not written by "
                         f"this version of began-lite") from None
-    generator, _ = build_networks(config)
+    generator, discriminator = build_networks(config)
     load_module_state(generator, payload.get("generator", {}), checkpoint_path, "generator")
+    load_module_state(discriminator, payload.get("discriminator", {}), checkpoint_path,
+                      "discriminator")
     # A checkpoint from the middle of the vanishing-residual schedule still uses its carry.
-    set_carry(generator, carry_at(payload.get("step", 0), config.residual_steps))
-    return generator.to(device).eval(), config
+    step = payload.get("step", 0)
+    for module in (generator, discriminator):
+        set_carry(module, carry_at(step, config.residual_steps))
+    return generator.to(device).eval(), discriminator.to(device).eval(), config, step
+
+
+def load_generator(checkpoint_path, device="cpu"):
+    """(generator in eval mode on `device`, Config) from a checkpoint file."""
+    generator, _, config, _ = load_networks(checkpoint_path, device)
+    return generator, config
 
 
 def rng_states(z_rng: torch.Generator) -> dict:

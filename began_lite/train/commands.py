@@ -1,15 +1,18 @@
-"""Sub-commands: train, sample, presets, params, bench."""
+"""Sub-commands: train, sample, presets, params, bench, evaluate."""
 import itertools
+import json
 import math
 import os
+import time
 from pathlib import Path
 
 import torch
 
 from began_lite.began import sample_z
 from began_lite.errors import UserError
+from began_lite.files import write_text_atomic
 from began_lite.nets import count_parameters
-from began_lite.train.bench import benchmark
+from began_lite.train.bench import baseline, benchmark, format_baseline
 from began_lite.train.checkpoint import build_networks, load_generator
 from began_lite.train.config import (
     PRESET_DIR,
@@ -21,6 +24,7 @@ from began_lite.train.config import (
     read_toml,
 )
 from began_lite.train.distributed import DEVICES, resolve_device
+from began_lite.train.evaluation import add_evaluate
 from began_lite.train.loop import checkpoint_dir, train
 from began_lite.viz.grids import save_grid
 
@@ -38,6 +42,7 @@ def add_commands(subparsers) -> None:
     sub.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
     sub.set_defaults(run=run_params)
     add_bench(subparsers)
+    add_evaluate(subparsers)
 
 
 def add_train(subparsers) -> None:
@@ -68,13 +73,23 @@ def add_sample(subparsers) -> None:
 
 
 def add_bench(subparsers) -> None:
-    sub = subparsers.add_parser("bench", help="images per second of one preset's training step")
+    sub = subparsers.add_parser("bench", help="images per second of one preset's training step",
+                                description="Time one preset's training step on synthetic images. "
+                                "--baseline times a naive step written from the paper against "
+                                "began_lite's step in the same process, with FLOPs and this "
+                                "machine's fp32 matmul peak.")
     sub.add_argument("--preset", required=True, help="a preset name or a .toml file")
-    sub.add_argument("--steps", type=int, default=20,
-                     help="timed steps after the warm-up (default 20)")
-    sub.add_argument("--warmup", type=int, default=5, help="untimed steps first (default 5)")
+    sub.add_argument("--steps", type=int, default=None,
+                     help="timed steps (default 20; with --baseline, steps per block, default 5)")
+    sub.add_argument("--warmup", type=int, default=None,
+                     help="untimed steps first (default 5; with --baseline 2)")
     sub.add_argument("--device", default="auto", choices=DEVICES)
     sub.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
+    sub.add_argument("--baseline", action="store_true",
+                     help="compare with a naive step in the same process (speed-up, GFLOP/s)")
+    sub.add_argument("--repeats", type=int, default=5,
+                     help="with --baseline: alternating blocks per step (default 5)")
+    sub.add_argument("--json", metavar="FILE", help="also write the numbers to FILE as JSON")
     sub.set_defaults(run=run_bench)
 
 
@@ -143,8 +158,12 @@ def run_train(args) -> int:
         run_dir = Path(args.out) if args.out else new_run_dir(args.preset)
     if is_main_process():
         print(f"run directory: {run_dir}")
+    start = time.perf_counter()
     train(config, run_dir, resume=args.resume, device=args.device, progress=not args.no_progress)
     if is_main_process():
+        minutes, seconds = divmod(time.perf_counter() - start, 60)
+        print(f"trained to step {config.steps} in {int(minutes)} min {seconds:.0f} s "
+              f"(this process, data loading included)")
         print(f"samples in {run_dir / 'samples'}, curves in {run_dir / 'curves.png'}, "
               f"checkpoints in {checkpoint_dir(run_dir)}")
     return 0
@@ -202,14 +221,24 @@ def run_params(args) -> int:
 
 
 def run_bench(args) -> int:
-    if args.steps < 1 or args.warmup < 0:
-        raise UserError("--steps must be at least 1 and --warmup 0 or more")
+    steps = args.steps if args.steps is not None else (5 if args.baseline else 20)
+    warmup = args.warmup if args.warmup is not None else (2 if args.baseline else 5)
+    if steps < 1 or warmup < 0 or args.repeats < 1:
+        raise UserError("--steps and --repeats must be at least 1 and --warmup 0 or more")
     config = load_config(args.preset, args.set)
-    result = benchmark(config, steps=args.steps, warmup=args.warmup, device=args.device)
-    memory = (f", peak memory {result['peak_memory_gib']:.2f} GiB"
-              if result["peak_memory_gib"] is not None else "")
-    print(f"{args.preset} on {result['device']} ({config.precision}, batch {config.batch_size}, "
-          f"{config.image_size} px): {result['images_per_second']:.1f} images/s, "
-          f"{result['steps_per_second']:.2f} steps/s{memory} (synthetic images, after "
-          f"{args.warmup} warm-up steps)")
+    if args.baseline:
+        result = baseline(config, steps=steps, warmup=warmup, repeats=args.repeats,
+                          device=args.device)
+        print(format_baseline(args.preset, result))
+    else:
+        result = benchmark(config, steps=steps, warmup=warmup, device=args.device)
+        memory = (f", peak memory {result['peak_memory_gib']:.2f} GiB"
+                  if result["peak_memory_gib"] is not None else "")
+        print(f"{args.preset} on {result['device']} ({config.precision}, batch "
+              f"{config.batch_size}, {config.image_size} px): "
+              f"{result['images_per_second']:.1f} images/s, "
+              f"{result['steps_per_second']:.2f} steps/s{memory} (synthetic images, after "
+              f"{warmup} warm-up steps)")
+    if args.json:
+        write_text_atomic(args.json, json.dumps({"preset": args.preset, **result}, indent=1) + "\n")
     return 0
