@@ -1,5 +1,6 @@
 """nbval, wired in through pyproject.toml, really compares outputs: a changed checked output fails,
-float noise beyond four decimals is sanitized, and the committed chapter 0 passes as it is."""
+float noise beyond four decimals is sanitized, the committed chapter 0 passes as it is, and an
+exercise cell tagged by `book execute` keeps a reader's stale output from failing."""
 import os
 import re
 import subprocess
@@ -81,3 +82,51 @@ def test_sanitizer_is_wired_in_and_keeps_four_decimals():
     assert sanitize("1.2345678e-05") == "1.2345e-05"
     assert sanitize("<Line2D at 0x7f3a2b1c9d10>") == "<Line2D at 0xADDRESS>"
     assert sanitize("/tmp/ipykernel_4242/123456.py:3: UserWarning") == "<cell>:3: UserWarning"
+
+
+STUB_CHAPTER = '''\
+# %%
+from began_lite.exercises import cases, check_function, floats
+
+print("a checked output:", 6 * 7)
+
+
+# %%
+def my_double(x):
+    """Your version."""
+    # YOUR CODE HERE
+    raise NotImplementedError()
+
+
+passed = check_function(my_double, lambda x: 2 * x, cases(floats(-1, 1), n=3), name="my_double")
+'''
+
+
+def test_a_solution_pasted_into_a_stub_with_stale_outputs_stays_green(tmp_path, monkeypatch):
+    from began_lite.__main__ import main
+
+    book = tmp_path / "book"
+    (book / "chapters").mkdir(parents=True)
+    (book / "book.toml").write_text(
+        '[book]\ntitle = "t"\n[[chapters]]\nnumber = 0\nfile = "chapters/00_stub.py"\n')
+    (book / "chapters/00_stub.py").write_text(STUB_CHAPTER)
+    monkeypatch.setenv("BOOK_ROOT", str(book))
+    assert main(["book", "execute", "0"]) == 0  # the stub's ✗ output is stored, the cell tagged
+    executed = nbformat.read(book / "chapters/00_stub.ipynb", as_version=4)
+    assert "✗ my_double" in executed.cells[1].outputs[0].text
+
+    def reader(nb):
+        """The reader pastes a solution and leaves the stale ✗ output; one checked output moves."""
+        nb.cells[1].source = nb.cells[1].source.replace(
+            "    # YOUR CODE HERE\n    raise NotImplementedError()", "    return 2 * x")
+        nb.cells[0].outputs[0].text = nb.cells[0].outputs[0].text.replace("42", "43")
+        return nb
+
+    tagged, untagged = tmp_path / "with_tag.ipynb", tmp_path / "no_tag.ipynb"
+    nbformat.write(reader(nbformat.read(book / "chapters/00_stub.ipynb", as_version=4)), tagged)
+    nb = reader(nbformat.read(book / "chapters/00_stub.ipynb", as_version=4))
+    nb.cells[1].metadata["tags"] = []
+    nbformat.write(nb, untagged)
+    results = run_nbval([tagged, untagged], tmp_path / "junit.xml")
+    # Only the changed checked output fails; without the tag the exercise cell would fail too.
+    assert results == {"with_tag.ipynb": [0], "no_tag.ipynb": [0, 1]}
