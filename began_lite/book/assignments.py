@@ -112,12 +112,14 @@ def _first_binding(tree) -> str:
 
 def exercise_name(source: str, checkers: set, ordinal: int) -> str:
     """A cell's exercise name: the first argument of its first checker call when that is a name
-    (my_jsd), else the checker's name, else the first function or name the cell defines, else
+    (my_jsd) or a call of one (predicted_ratio()), else the checker's name, else the first function or name the cell defines, else
     exercise_K."""
     tree = parse_cell(remove_hidden_tests(source)) if not marker_problem(source) else None
     calls = checker_calls(tree, checkers) if tree else []
     if calls:
         first = calls[0].args[0] if calls[0].args else None
+        if isinstance(first, ast.Call):  # check_x(predicted_x()): the reader's function
+            first = first.func
         return first.id if isinstance(first, ast.Name) else calls[0].func.id
     return _first_binding(tree) or f"exercise_{ordinal}"
 
