@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: train test setup
+.PHONY: train test setup lab browser-check
 
 setup: $(STAMP)
 
@@ -19,3 +19,15 @@ train: $(STAMP)
 
 test: $(STAMP)
 	$(PY) -m pytest --nbval tests chapters
+
+# JupyterLab from the repository: .jupyter/ is added to the config path (the reader's own Jupyter
+# settings stay as they are), so a chapter's .py opens as a notebook on a double-click and
+# autosave does not rewrite the tracked .ipynb. LAB_ARGS passes options, e.g. LAB_ARGS=--no-browser.
+lab: $(STAMP)
+	JUPYTER_CONFIG_PATH="$(CURDIR)/.jupyter$${JUPYTER_CONFIG_PATH:+:$$JUPYTER_CONFIG_PATH}" \
+		$(PY) -m jupyterlab --ServerApp.root_dir="$(CURDIR)" $(LAB_ARGS)
+
+# `make lab` driven by headless Chromium: double-click a chapter, run it, move a slider, wait past
+# an autosave, check `git status`; screenshots in runs/browser-check/.
+browser-check: $(STAMP)
+	$(PY) scripts/browser_check.py
