@@ -35,8 +35,10 @@
 # %%
 import numpy as np
 
+from began_lite.began import kt_update
 from began_lite.book import format_toc, load_manifest, profile_name
 from began_lite.exercises import cases, check_function, floats
+from began_lite.exercises.part1 import check_clip_catch_probability
 from began_lite.seeding import seed_everything
 
 manifest = load_manifest()
@@ -116,10 +118,13 @@ for key in sorted(k for k, v in profiles["quick"].items() if isinstance(v, dict)
     quick, full = profiles["quick"][key], profiles["full"].get(key, {})
     changes = [f"{name} {quick[name]} -> {full.get(name, '?')}" for name in quick]
     print(f"{key}: {'; '.join(changes) if changes else '(no budgets yet)'}")
+ring_steps = (profiles["quick"]["ch01"]["steps_ring"], profiles["full"]["ch01"]["steps_ring"])
+print(f"\nfor example, ch01's 'steps_ring {ring_steps[0]} -> {ring_steps[1]}': chapter 1 trains its "
+      f"ring GAN {ring_steps[0]} steps in the quick profile and {ring_steps[1]} in the full one")
 
 # %% [markdown]
-# Read a line such as `steps 300 -> 20000` as "the quick profile trains 300 steps, the full
-# profile 20000". To run a chapter in the full profile:
+# Each entry reads *name quick -> full*; the last line above spells one out. To run a chapter in
+# the full profile:
 #
 # ```bash
 # .venv/bin/python -m began_lite book execute 6 --profile full   # writes to runs/book/full/
@@ -155,10 +160,12 @@ else:
 # %% [markdown]
 # ## Exercises and their checkers
 #
-# Exercises ask you to write a function the book has already built, without looking. A checker
-# from `began_lite.exercises` then runs your function and the book's reference on the same
-# inputs and prints either one line that says they agree, or the **first** input where they
-# differ, with both values, so you see at once what went wrong.
+# Most exercises ask you to derive, predict or measure something the chapter has not shown, and
+# to write the answer as a small function; a few warm-ups ask you to rebuild a function the
+# chapter built. A checker from `began_lite.exercises` then runs your function and the book's
+# reference on the same inputs and prints either one line that says they agree, or the
+# **first** input where they differ, with both values, so you see at once what went wrong.
+# Checkers of derivations also print your value beside the true one and beside a measurement.
 #
 # The inputs are not only random. Bugs hide at the edges: at zero, at the ends of a range, in an
 # all-black image. `cases(...)` describes each argument (`floats(low, high)`, `ints`,
@@ -167,27 +174,32 @@ else:
 # then random cases.
 #
 # Here is a taste of chapter 6. BEGAN keeps a number $k_t \in [0, 1]$ that says how hard the
-# discriminator should push generated images away, and updates it after each step by
+# discriminator should push generated images away. Each training step updates $D$ and $G$
+# simultaneously, both from the losses the same $D$ measured (the paper's update); then $k$
+# moves by
 #
 # $$k_{t+1} = \mathrm{clip}\big(k_t + \lambda_k\,(\gamma\,\mathcal{L}(x) - \mathcal{L}(G(z))),
 #   \ 0,\ 1\big),$$
 #
-# with $\lambda_k = 0.001$ in the paper. Below, a reference implementation, and a deliberately
-# wrong one that forgets the clip.
+# with $\lambda_k = 0.001$ in the paper. Below, a reference implementation, which takes its
+# arguments in the order of the package's `began_lite.began.kt_update(k, loss_real, loss_fake,
+# gamma, lambda_k)`, and a deliberately wrong one that forgets the clip.
 
-# %%
-def k_update(k, gamma, loss_real, loss_fake, lambda_k=0.001):
+# %% tags=["nbval-ignore-output"]
+def k_update(k, loss_real, loss_fake, gamma, lambda_k=0.001):
     """The reference: BEGAN's proportional control of k, clipped to [0, 1]."""
     return min(max(k + lambda_k * (gamma * loss_real - loss_fake), 0.0), 1.0)
 
 
-def k_update_no_clip(k, gamma, loss_real, loss_fake, lambda_k=0.001):
+def k_update_no_clip(k, loss_real, loss_fake, gamma, lambda_k=0.001):
     """A deliberately wrong version: it forgets the clip."""
     return k + lambda_k * (gamma * loss_real - loss_fake)
 
 
-k_cases = cases(floats(0, 1, name="k"), floats(0.3, 1, name="gamma"),
-                floats(0, 0.2, name="loss_real"), floats(0, 0.2, name="loss_fake"), n=200)
+k_cases = cases(floats(0, 1, name="k"), floats(0, 0.2, name="loss_real"),
+                floats(0, 0.2, name="loss_fake"), floats(0.3, 1, name="gamma"), n=200)
+print("k_update agrees with began_lite.began.kt_update on all cases: "
+      f"{all(abs(k_update(*c) - kt_update(*c, 0.001)) < 1e-12 for c in k_cases)}")
 kinds = [c.label.split(":")[0] for c in k_cases]
 print(f"{len(k_cases)} cases: {kinds.count('edge case')} edge cases, "
       f"{kinds.count('corner')} corners, {kinds.count('random')} random")
@@ -218,8 +230,8 @@ print(f"largest change of k in one update over all cases: {max(steps):.4f}")
 # `check_function` also returns `True` or `False`, so a notebook can `assert` it. It reports a
 # function that crashes instead of crashing itself, and a right version passes:
 
-# %%
-def k_update_typo(k, gamma, loss_real, loss_fake, lambda_k=0.001):
+# %% tags=["nbval-ignore-output"]
+def k_update_typo(k, loss_real, loss_fake, gamma, lambda_k=0.001):
     """A version with a typo in a name."""
     return min(max(k + lambda_k * (gamma * loss_rael - loss_fake), 0.0), 1.0)  # noqa: F821
 
@@ -227,7 +239,7 @@ def k_update_typo(k, gamma, loss_real, loss_fake, lambda_k=0.001):
 passed = check_function(k_update_typo, k_update, k_cases, name="k_update_typo")
 
 
-def k_update_clamped(k, gamma, loss_real, loss_fake, lambda_k=0.001):
+def k_update_clamped(k, loss_real, loss_fake, gamma, lambda_k=0.001):
     """A correct version written differently: clamp with NumPy."""
     return float(np.clip(k + lambda_k * (gamma * loss_real - loss_fake), 0, 1))
 
@@ -251,11 +263,16 @@ assert check_function(k_update_clamped, k_update, k_cases, name="k_update_clampe
 #   addresses, so the last bits of floating-point noise do not fail a test but a changed result
 #   does;
 # - cells whose output is meant to vary (training logs, timings, progress bars, the GPU cell
-#   above) start with the comment `# NBVAL_IGNORE_OUTPUT`; every other cell is compared.
+#   above) start with the comment `# NBVAL_IGNORE_OUTPUT`;
+# - exercise cells (a cell with a solution, or one that calls a checker) are yours: your
+#   solution changes their output, so `book execute` gives them nbval's `nbval-ignore-output`
+#   tag, in the `.ipynb` and on the `# %%` line of the `.py`. The tests still run every checker
+#   against the book's solutions. Every other cell is compared.
 #
 # `python -m began_lite book check` lists every reason the book is not ready to commit: a chapter
 # in `book.toml` whose file is missing, a chapter file `book.toml` does not list, a `.py` and its
-# `.ipynb` that disagree, a code cell never executed or holding an error.
+# `.ipynb` that disagree, a code cell never executed or holding an error, an exercise cell
+# without the tag.
 #
 # ## Summary
 #
@@ -268,19 +285,77 @@ assert check_function(k_update_clamped, k_update, k_cases, name="k_update_clampe
 #
 # ## Exercises
 #
-# 1. Write `my_k_update` below without looking at the reference, and run the cell until the
-#    checker prints ✓. (Until you do, it reports that your function returned nothing.)
-# 2. Use `cases` with `n=0` to count the edge cases and corners made for the four arguments of
+# Solutions sit between `### BEGIN SOLUTION` and `### END SOLUTION`; the student set of the book
+# (`python -m began_lite book assignments`) replaces them with a stub for you to fill in.
+#
+# 1. **(checked, warm-up)** Write `my_k_update` below without looking at the reference, and run
+#    the cell until the checker prints ✓.
+# 2. **(checked)** The random cases above almost never caught the missing clip. Predict how
+#    often one would, without simulating: write `catch_probability(lambda_k, loss_max)`, the
+#    chance that one random case ($k \sim U[0, 1]$, $\gamma \sim U[0.3, 1]$, both losses
+#    $\sim U[0, \mathrm{loss\_max}]$, with $\lambda_k\,\mathrm{loss\_max} \le 1$) sends the
+#    unclipped update outside $[0, 1]$. Hint: for a fixed step $\delta$ with $|\delta| \le 1$,
+#    what share of $k \in [0, 1]$ ends outside? The checker prints your value beside a measured
+#    one, and how many random cases a 95% chance of catching the bug would take.
+# 3. Use `cases` with `n=0` to count the edge cases and corners made for the four arguments of
 #    `k_update`. Why are there 16 corners? How many would there be if `k` also had an edge at
 #    0.5?
-# 3. Change the text of a Markdown cell in `chapters/00_how_to_read.py` with a text editor, then
+# 4. Change the text of a Markdown cell in `chapters/00_how_to_read.py` with a text editor, then
 #    run `.venv/bin/python -m began_lite book check` and read what it reports. Bring the pair
 #    back in step with `.venv/bin/python -m began_lite book execute 0`.
 
-# %%
-def my_k_update(k, gamma, loss_real, loss_fake, lambda_k=0.001):
+# %% tags=["nbval-ignore-output"]
+def my_k_update(k, loss_real, loss_fake, gamma, lambda_k=0.001):
     """Your version of BEGAN's k update."""
-    # Replace this line with your code.
+    ### BEGIN SOLUTION
+    return min(max(k + lambda_k * (gamma * loss_real - loss_fake), 0.0), 1.0)
+    ### END SOLUTION
 
 
 passed = check_function(my_k_update, k_update, k_cases, name="my_k_update")
+
+# %% tags=["nbval-ignore-output"]
+def catch_probability(lambda_k, loss_max):
+    """Your chance that one random case sends the unclipped k update outside [0, 1]."""
+    ### BEGIN SOLUTION
+    # k + delta leaves [0, 1] for a share |delta| of the k in [0, 1] (when |delta| <= 1), so the
+    # chance is E|delta| = lambda_k * loss_max * E|gamma u - v| with u, v ~ U[0, 1]. For a fixed
+    # gamma, w = gamma u is uniform on [0, gamma] and E_v|w - v| = (w^2 + (1 - w)^2) / 2, whose
+    # mean over w is gamma^2 / 3 - gamma / 2 + 1 / 2. Average that over gamma ~ U[0.3, 1].
+    mean_gamma_sq = (1 - 0.3**3) / (3 * (1 - 0.3))
+    mean_gamma = (1 + 0.3) / 2
+    return lambda_k * loss_max * (mean_gamma_sq / 3 - mean_gamma / 2 + 0.5)
+    ### END SOLUTION
+
+
+passed = check_clip_catch_probability(catch_probability)
+
+# %% tags=["nbval-ignore-output"]
+### BEGIN SOLUTION
+# Exercise 3. Each range starts at 0 or above, so zero is never strictly inside it: every
+# argument has two edges, its ends. One argument at a time at an edge gives 4 x 2 = 8 edge
+# cases; all four at an edge at once gives 2 x 2 x 2 x 2 = 16 corners. A third edge for k
+# makes 3 + 2 + 2 + 2 = 9 edge cases and 3 x 2 x 2 x 2 = 24 corners.
+def count_kinds(made):
+    """(edge cases, corners) among the cases `cases` made."""
+    kinds = [c.label.split(":")[0] for c in made]
+    return kinds.count("edge case"), kinds.count("corner")
+
+
+k_with_middle = floats(0, 1, name="k")
+k_with_middle.edges.append(("middle", 0.5))
+for label, k_arg in (("k with its two ends", floats(0, 1, name="k")),
+                     ("k with an edge at 0.5 too", k_with_middle)):
+    made = cases(k_arg, floats(0, 0.2), floats(0, 0.2), floats(0.3, 1), n=0)
+    print(f"{label}: {count_kinds(made)[0]} edge cases, {count_kinds(made)[1]} corners")
+
+# Exercise 4. `book check` compares the .py with its .ipynb cell by cell and names the first
+# cell and line that differ; `book execute 0` rewrites the .ipynb from the .py. The same
+# comparison, on an edited copy in memory:
+from began_lite.book import book_root
+from began_lite.book.notebooks import pair_difference, read_notebook, read_script
+
+edited = read_script(book_root() / "chapters/00_how_to_read.py")
+edited.cells[0].source += "\nA line added in a text editor."
+print(pair_difference(edited, read_notebook(book_root() / "chapters/00_how_to_read.ipynb")))
+### END SOLUTION
