@@ -14,6 +14,11 @@ from torch import nn
 
 from began_lite.errors import UserError
 
+# Adam's (beta1, beta2) for both players everywhere in the book. The paper (section 3.4) names
+# only Adam and its learning rate; BEGAN-tensorflow, the authors' reference code, sets
+# beta1 = 0.5, beta2 = 0.999, as DCGAN did: less momentum, less overshoot between two players.
+ADAM_BETAS = (0.5, 0.999)
+
 
 def reconstruction_loss(images: torch.Tensor, reconstructions: torch.Tensor, eta: int = 1,
                         per_image: bool = False) -> torch.Tensor:

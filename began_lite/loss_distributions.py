@@ -8,7 +8,7 @@ from statistics import NormalDist
 import numpy as np
 import torch
 
-from began_lite.began import StepResult, began_step, reconstruction_loss, sample_z
+from began_lite.began import ADAM_BETAS, StepResult, began_step, reconstruction_loss, sample_z
 from began_lite.errors import UserError
 from began_lite.nets import AutoEncoder, build_began
 
@@ -71,12 +71,12 @@ class BeganRun:
 
 
 def make_began(image_size, channels, *, n, h, z_dim, lr=1e-4, repeat=2, device="cpu") -> BeganRun:
-    """A fresh BEGAN (k_0 = 0) with one Adam optimiser per network, as in the paper."""
+    """A fresh BEGAN (k_0 = 0) with one Adam optimiser per network (betas: began.ADAM_BETAS)."""
     generator, discriminator = build_began(image_size, channels, n, h, z_dim, repeat=repeat)
     generator, discriminator = generator.to(device), discriminator.to(device)
     return BeganRun(generator, discriminator,
-                    torch.optim.Adam(generator.parameters(), lr=lr),
-                    torch.optim.Adam(discriminator.parameters(), lr=lr), z_dim)
+                    torch.optim.Adam(generator.parameters(), lr=lr, betas=ADAM_BETAS),
+                    torch.optim.Adam(discriminator.parameters(), lr=lr, betas=ADAM_BETAS), z_dim)
 
 
 def train_began(run: BeganRun, images, *, steps, batch_size=16, gamma=0.5, lambda_k=0.001,

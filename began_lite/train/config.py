@@ -5,6 +5,7 @@ import tomllib
 from dataclasses import dataclass, fields
 from pathlib import Path
 
+from began_lite.began import ADAM_BETAS
 from began_lite.errors import UserError
 from began_lite.files import write_text_atomic
 
@@ -33,8 +34,8 @@ class Config:
     lr: float = 1e-4                # Adam learning rate, for G and D
     lr_min: float = 1e-6            # the floor for the halving schedule
     lr_patience: int = 0            # halve lr after this many steps with no new lowest M (0: off)
-    beta1: float = 0.5              # Adam betas of the public BEGAN code (paper: 0.9, the default)
-    beta2: float = 0.999
+    beta1: float = ADAM_BETAS[0]    # Adam's betas: began.ADAM_BETAS, from BEGAN-tensorflow
+    beta2: float = ADAM_BETAS[1]
     batch_size: int = 16            # images per step (per process under torchrun)
     steps: int = 1000               # total training steps
     log_every: int = 50             # one line of metrics.jsonl per this many steps
