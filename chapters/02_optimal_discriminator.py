@@ -37,7 +37,7 @@ from IPython.display import display
 
 from began_lite.book import budget
 from began_lite.data import Gaussian1D, Mixture1D
-from began_lite.exercises.part1 import check_jsd
+from began_lite.exercises.part1 import check_c_of_g_uniform, check_jsd
 from began_lite.gan import discriminator_loss
 from began_lite.nets import MLP
 from began_lite.seeding import seed_everything
@@ -243,8 +243,10 @@ plt.show()
 # ## Play with it
 #
 # The sliders move $p_g$'s mean and width and redraw $D^*_G$; the title shows $C(G)$ and
-# $-\log 4 + 2\,\mathrm{JSD}$. (The sliders need a live kernel; below them, three fixed
-# settings drawn with the same function.)
+# $-\log 4 + 2\,\mathrm{JSD}$. The sliders need a live kernel: in a saved notebook or the HTML
+# book they show only as a line of text, `interactive(children=...)`. The static figure right
+# below them draws the same function at three fixed settings, the widget's own start
+# ($\mu = 1.5$, $s = 1$) among them.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -310,11 +312,12 @@ left.plot(shifts, values, label="JSD")
 left.plot(shifts, [w1(float(s)) for s in shifts], label=r"$W_1$")
 left.axhline(math.log(2), color="k", ls=":", label="log 2")
 left.axvline(2, color="0.6", lw=0.8)
-left.set(xlabel="shift s of p_g", ylabel="distance", title="JSD saturates, W1 keeps growing")
+left.set(xlabel=r"shift $s$ of $p_g$", ylabel="distance",
+         title=r"JSD saturates, $W_1$ keeps growing")
 left.legend()
 right.plot(shifts, slopes)
 right.axvline(2, color="0.6", lw=0.8)
-right.set(xlabel="shift s of p_g", ylabel="dJSD / ds",
+right.set(xlabel=r"shift $s$ of $p_g$", ylabel=r"$d\,\mathrm{JSD} / ds$",
           title="No gradient once the supports are disjoint")
 plt.tight_layout()
 plt.show()
@@ -337,21 +340,91 @@ plt.show()
 #
 # ## Exercises
 #
-# 1. Write `my_jsd(p, q)` for two discrete distributions (NumPy arrays that sum to 1), in nats,
-#    with $0 \log 0 = 0$, and run the cell until the checker prints ✓. The checker tries
-#    distributions with zeros and with disjoint supports.
-# 2. Show that $\mathrm{JSD}(p \,\|\, q) \le \log 2$, with equality exactly when the supports are
+# 1. **(checked, warm-up)** Write `my_jsd(p, q)` for two discrete distributions (NumPy arrays
+#    that sum to 1), in nats, with $0 \log 0 = 0$, and run the cell until the checker prints ✓.
+#    The checker tries distributions with zeros and with disjoint supports.
+# 2. **(checked)** Slide one uniform past another: $p_{data} = U[0, 1]$ and
+#    $p_g = U[s, s + 1]$. Derive $C(G)$ as a function of the shift $s$ (of either sign), without
+#    a grid, and write it as `c_of_g_uniform(s)`. Unlike the smooth bumps above, the JSD's slope
+#    does not fade before the supports part: what is $dC/ds$ for $0 < s < 1$, and for $s > 1$?
+#    The checker prints your $C(G)$ beside one measured on a grid.
+# 3. Show that $\mathrm{JSD}(p \,\|\, q) \le \log 2$, with equality exactly when the supports are
 #    disjoint. (Hint: $p \log \frac{2p}{p + q} \le p \log 2$.)
-# 3. Repeat the disjoint-support table with Gaussians of standard deviation 0.3 instead of bumps.
+# 4. Repeat the disjoint-support table with Gaussians of standard deviation 0.3 instead of bumps.
 #    Is the slope ever exactly zero? How small is it at $s = 5$, and what would a generator
 #    trained with a learning rate of $10^{-3}$ make of it?
-# 4. With the sliders, find two different $p_g$ with the same $C(G)$. What does that say about
+# 5. With the sliders, find two different $p_g$ with the same $C(G)$. What does that say about
 #    using $C(G)$ (or a trained $D$'s loss) to compare two generators?
 
-# %%
+# %% tags=["nbval-ignore-output"]
 def my_jsd(p, q):
     """Your JSD(p || q) in nats for two discrete distributions."""
-    # Replace this line with your code.
+    ### BEGIN SOLUTION
+    m = (p + q) / 2
+
+    def kl_to_m(a):
+        """KL(a || m) with 0 log 0 = 0: entries where a = 0 add nothing (and m > 0 where a > 0)."""
+        inside = a > 0
+        return float(np.sum(a[inside] * np.log(a[inside] / m[inside])))
+
+    return (kl_to_m(p) + kl_to_m(q)) / 2
+    ### END SOLUTION
 
 
 passed = check_jsd(my_jsd)
+
+# %% tags=["nbval-ignore-output"]
+def c_of_g_uniform(s):
+    """Your C(G) for p_data = U[0, 1] and p_g = U[s, s + 1]."""
+    ### BEGIN SOLUTION
+    # Where both densities are 1, D* = 1/2 and the two KL terms of the JSD get log 1 = 0. On the
+    # part of p_data's support that p_g misses (length min(|s|, 1)), m = 1/2, so KL(p_data || m)
+    # gets min(|s|, 1) log 2; the same holds for p_g. JSD = min(|s|, 1) log 2, so
+    # C(G) = -log 4 + 2 min(|s|, 1) log 2: a straight line of slope log 4 up to s = 1, where the
+    # supports part, and flat (C = 0, no gradient) after. The gradient does not fade as p_g
+    # moves away; it stops dead at the moment the supports separate.
+    return -math.log(4) + 2 * min(abs(s), 1.0) * math.log(2)
+    ### END SOLUTION
+
+
+passed = check_c_of_g_uniform(c_of_g_uniform)
+
+# %% tags=["nbval-ignore-output"]
+### BEGIN SOLUTION
+# Exercise 3. p log(2p / (p + q)) <= p log(2p / p) = p log 2 wherever p > 0, because q >= 0;
+# summing, KL(p || m) <= log 2, and the same for q, so JSD <= log 2. Equality needs q = 0
+# wherever p > 0 and p = 0 wherever q > 0: disjoint supports. The table of the bumps showed it:
+print(f"JSD of the bumps at s = 3: {jsd_and_slope(3.0)[0]:.6f}, log 2 = {math.log(2):.6f}")
+
+
+# Exercise 4. Normal densities of standard deviation 0.3 instead of the bumps:
+def normal_on_grid(shift, std=0.3):
+    """N(shift, std^2) on the torch grid, as a differentiable function of the shift."""
+    return torch.exp(-0.5 * ((grid - shift) / std) ** 2) / (std * math.sqrt(2 * math.pi))
+
+
+print(f"{'shift s':>8}{'JSD':>10}{'dJSD/ds':>12}")
+for shift in [0.5, 1.0, 2.0, 3.0, 5.0]:
+    s_t = torch.tensor(shift, dtype=torch.float64, requires_grad=True)
+    value = jsd(normal_on_grid(0.0), normal_on_grid(s_t), dg)
+    (slope,) = torch.autograd.grad(value, s_t)
+    print(f"{shift:>8.1f}{value.item():>10.4f}{slope.item():>12.3e}")
+# The slope is never exactly zero, since normal densities overlap everywhere, but by s = 5 it is
+# of the order of the float64 rounding of the grid sums: a step of lr times that slope moves p_g
+# by nothing a computer can represent. In practice that is no gradient at all.
+
+# Exercise 5. C(G) depends on p_g only through how far it is from p_data. Two different
+# generators, N(0, 0.5^2) and a wider N(0, s^2) found by bisection, score the same C(G):
+target = virtual_training_criterion(p_data, on_grid(Gaussian1D(0.0, 0.5)), dx)
+low, high = 1.0, 3.0  # C(G) rises with s on [1, 3]
+for _ in range(50):
+    middle = (low + high) / 2
+    if virtual_training_criterion(p_data, on_grid(Gaussian1D(0.0, middle)), dx) < target:
+        low = middle
+    else:
+        high = middle
+print(f"C(G) of N(0, 0.5^2) = {target:.6f}; of N(0, {low:.4f}^2) = "
+      f"{virtual_training_criterion(p_data, on_grid(Gaussian1D(0.0, low)), dx):.6f}")
+# One generator is too narrow, the other too wide; one number cannot say which failure a
+# generator has, so a D's loss alone cannot rank two generators by what matters to a reader.
+### END SOLUTION
