@@ -66,3 +66,36 @@ def test_w1_checker_fails_wrong_answers(wrong, capsys):
 def test_equal_lengths_answer_fails_the_unequal_checker(capsys):
     assert not check_wasserstein1(_w1_sorted, unequal_lengths=True)
     assert "✗" in capsys.readouterr().out
+
+
+def test_summed_loss_gain_checker(capsys):
+    from began_lite.exercises.part2_bound import check_lambda_k_for_summed_loss
+    assert check_lambda_k_for_summed_loss(lambda lam, c, size: lam / (c * size * size))
+    assert not check_lambda_k_for_summed_loss(lambda lam, c, size: lam / (size * size))  # no C
+    assert not check_lambda_k_for_summed_loss(lambda lam, c, size: lam * c * size * size)
+    out = capsys.readouterr().out
+    assert "yours 3.90625e-06, true 3.90625e-06" in out and "✗ lambda_k" in out
+
+
+def test_summed_loss_gain_moves_k_as_the_mean_does():
+    import numpy as np
+
+    from began_lite.exercises.part2_bound import k_after_losses, lambda_k_for_summed_loss
+    rng = np.random.default_rng(0)
+    real, fake = 0.1 + 0.01 * rng.standard_normal(500), 0.02 + 0.01 * rng.standard_normal(500)
+    gain = lambda_k_for_summed_loss(0.001, 1, 16)
+    mean_k = k_after_losses(0.001, 0.5, real, fake)
+    assert mean_k > 0.01
+    assert abs(k_after_losses(gain, 0.5, 256 * real, 256 * fake) - mean_k) < 1e-12
+
+
+def test_loose_shifts_checker(capsys):
+    from began_lite.exercises.part2_bound import bound_ratio_uniforms, check_loose_shifts
+    assert check_loose_shifts(lambda a: (min(0.0, 1 - a), max(0.0, 1 - a)))
+    assert not check_loose_shifts(lambda a: (0.0, 1 - a))  # wrong order when a > 1
+    assert not check_loose_shifts(lambda a: (0.0, abs(1 - a)))
+    assert "✗ shifts" in capsys.readouterr().out
+    # the formula matches a measurement: tight at the ends, loose inside
+    assert abs(bound_ratio_uniforms(0.5, 0.5) - 1) < 1e-9
+    assert bound_ratio_uniforms(0.25, 0.5) < 0.5
+    assert abs(bound_ratio_uniforms(-2.1, 3.0) - 1) < 1e-9 and bound_ratio_uniforms(-1, 3.0) < 1

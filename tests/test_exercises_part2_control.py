@@ -49,3 +49,33 @@ def test_float32_tensor_arithmetic_passes():
         return loss_real + (gamma * loss_real - loss_fake).abs()
 
     assert check_kt_update(tensor_kt) and check_convergence_measure(tensor_measure)
+
+
+def test_oscillation_threshold_checker(capsys):
+    from began_lite.exercises.part2_control import check_oscillation_threshold, toy_eigenvalues
+    assert check_oscillation_threshold(lambda r, s, loss: r / (4 * s * loss))
+    assert not check_oscillation_threshold(lambda r, s, loss: r**2 / (4 * s * loss))
+    assert not check_oscillation_threshold(lambda r, s, loss: r / (s * loss))
+    assert "✗ oscillation threshold" in capsys.readouterr().out
+    assert abs(toy_eigenvalues(0.99 * 0.00125, 0.005, 10, 0.1)[0].imag) == 0
+    assert abs(toy_eigenvalues(1.01 * 0.00125, 0.005, 10, 0.1)[0].imag) > 0
+
+
+def test_k_star_checker(capsys):
+    from began_lite.exercises.part2_control import check_k_star
+    assert check_k_star(lambda g, rho, s: min(max((g - rho) / s, 0.0), 1.0))
+    assert not check_k_star(lambda g, rho, s: (g - rho) / s)  # unclipped
+    assert not check_k_star(lambda g, rho, s: g / s)
+    out = capsys.readouterr().out
+    assert "true 0.02, measured: mean k over the last fifth of 20,000 toy steps 0.0200" in out
+
+
+def test_loss_fake_at_checker(capsys):
+    from began_lite.exercises.part2_control import check_loss_fake_at, loss_fake_at
+    assert check_loss_fake_at(lambda M, loss, g: (g * loss - (M - loss), g * loss + (M - loss)))
+    assert not check_loss_fake_at(lambda M, loss, g: (g * loss + (M - loss), g * loss - (M - loss)))
+    assert not check_loss_fake_at(lambda M, loss, g: (g * M - loss, g * M + loss))
+    assert "✗ L(G(z))" in capsys.readouterr().out
+    lower, upper = loss_fake_at(0.2, 0.1, 0.5)
+    assert abs(convergence_measure(0.1, lower, 0.5) - 0.2) < 1e-12
+    assert abs(convergence_measure(0.1, upper, 0.5) - 0.2) < 1e-12
