@@ -30,6 +30,9 @@
 # Figure 1.
 
 # %%
+import copy
+import time
+
 import matplotlib.pyplot as plt
 import numpy as np
 import torch
@@ -37,13 +40,13 @@ import torch.nn.functional as F
 
 from began_lite.book import budget
 from began_lite.data import Gaussian1D, Ring8
-from began_lite.exercises.part1 import check_nonsaturating_loss
+from began_lite.exercises.part1 import check_nonsaturating_divergence, check_nonsaturating_loss
 from began_lite.gan import (algorithm1_step, discriminator_loss, generator_loss_nonsaturating,
                             generator_loss_saturating)
 from began_lite.metrics import mode_coverage
 from began_lite.nets import MLP
 from began_lite.seeding import seed_everything
-from began_lite.theory import optimal_discriminator
+from began_lite.theory import jsd, kl, optimal_discriminator
 from began_lite.viz import figure1_panel, model_curves_1d, plot_samples_2d
 
 B = budget("ch01")
@@ -217,7 +220,9 @@ print(f"mean D(G(z)) = {mean_d_fake:.4f}; gradient norms on G: "
 # four snapshots: (a) at the start $D$ knows nothing and outputs about $1/2$; (b) $D$ has learned
 # that larger $x$ means "data"; (c) $G$ has moved up that slope; (d) $p_g$ covers $p_{data}$ and
 # $D$ is flat near $1/2$. $p_g$ is a kernel density estimate of 4000 samples of $G$; the grey
-# dashed line is $D^*_G$ for that $p_g$ (chapter 2), drawn where the densities carry mass.
+# dashed line is $D^*_G$ for that $p_g$ (chapter 2), drawn where the densities carry mass. Early
+# on, $G$'s samples are packed tightly and $p_g$ peaks far above 1, so each panel gets its own
+# vertical scale (the peaks are printed under the figure).
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -240,14 +245,17 @@ print(f"after {B['steps_1d']} iterations: G's samples have mean {final.mean():.3
       f"D(G(z)) = {out['d_fake']:.3f}")
 
 # %%
-fig, axes = plt.subplots(1, 4, figsize=(16, 3.2), sharey=True)
+fig, axes = plt.subplots(1, 4, figsize=(16, 3.2))
 for ax, label, (step, (p_g, d_x)) in zip(axes, "abcd", snapshots.items()):
     figure1_panel(ax, x, p_data, p_g, d_x, title=f"({label}) step {step}")
     d_star = np.where(p_data + p_g > 0.01, optimal_discriminator(p_data, p_g), np.nan)
     ax.plot(x, d_star, color="0.5", ls="--", lw=0.8, label=r"$D^*_G$")
-axes[0].legend(loc="upper left", fontsize=8)
+    ax.set_ylim(0, 1.05 * max(1.0, p_g.max(), p_data.max()))  # the whole of p_g in view
+axes[0].legend(loc="upper right", fontsize=8)
 plt.tight_layout()
 plt.show()
+print("peak of p_g in panels (a)-(d): "
+      + ", ".join(f"{p_g.max():.2f}" for p_g, _ in snapshots.values()))
 d_end = snapshots[B["steps_1d"]][1][(x > 3) & (x < 5)]
 print(f"at the end: |mean of G - 4| < 0.3: {abs(final.mean().item() - 4) < 0.3}; "
       f"D within 0.35..0.65 on [3, 5]: {bool(((d_end > 0.35) & (d_end < 0.65)).all())}")
@@ -265,16 +273,14 @@ print(f"at the end: |mean of G - 4| < 0.3: {abs(final.mean().item() - 4) < 0.3};
 ring = Ring8()
 gen = seed_everything(B["seed"])
 G, D, opt_g, opt_d = make_gan(B["seed"], 2)
-xx, yy = np.meshgrid(np.linspace(-3, 3, 121), np.linspace(-3, 3, 121))
-plane = torch.as_tensor(np.stack([xx.ravel(), yy.ravel()], 1), dtype=torch.float32)
 ring_at = [0, B["steps_ring"] // 10, B["steps_ring"] // 3, B["steps_ring"]]
 ring_snaps = {}
 for step in range(B["steps_ring"] + 1):
     if step in ring_at:
         with torch.no_grad():
             samples = G(torch.randn(2000, B["z_dim"], generator=gen))
-            d_plane = torch.sigmoid(D(plane)).reshape(xx.shape).numpy()
-        ring_snaps[step] = (samples, d_plane, mode_coverage(samples, ring.modes, ring.std))
+        # a copy of D, to draw it later on a plane that holds every sample
+        ring_snaps[step] = (samples, copy.deepcopy(D), mode_coverage(samples, ring.modes, ring.std))
     if step < B["steps_ring"]:
         algorithm1_step(G, D, opt_g, opt_d, lambda m: ring.sample(m, generator=gen), B["z_dim"],
                         B["batch_size"], generator=gen)
@@ -283,13 +289,19 @@ for step, (_, _, cover) in ring_snaps.items():
           f"high-quality share {cover['high_quality_fraction']:.3f}")
 
 # %%
+limit = max(3.0, 1.05 * max(s.abs().max().item() for s, _, _ in ring_snaps.values()))
+xx, yy = np.meshgrid(np.linspace(-limit, limit, 121), np.linspace(-limit, limit, 121))
+plane = torch.as_tensor(np.stack([xx.ravel(), yy.ravel()], 1), dtype=torch.float32)
 fig, axes = plt.subplots(1, 4, figsize=(17, 4), constrained_layout=True)
-for ax, (step, (samples, d_plane, cover)) in zip(axes, ring_snaps.items()):
+for ax, (step, (samples, D_then, cover)) in zip(axes, ring_snaps.items()):
+    with torch.no_grad():
+        d_plane = torch.sigmoid(D_then(plane)).reshape(xx.shape).numpy()
     image = ax.contourf(xx, yy, d_plane, levels=np.linspace(0, 1, 11), cmap="Blues", alpha=0.6)
     plot_samples_2d(ax, samples, ring.modes, title=f"step {step}: "
-                    f"{cover['modes_covered']}/8 modes", limit=3)
+                    f"{cover['modes_covered']}/8 modes", limit=limit)
 fig.colorbar(image, ax=axes, label="D(x)", shrink=0.8)
 plt.show()
+print(f"axes span [-{limit:.2f}, {limit:.2f}]: every sample of every panel is inside")
 radius = ring_snaps[B["steps_ring"]][0].norm(dim=1)
 print(f"at the end, the median sample radius is within 0.2 of 2: "
       f"{abs(radius.median().item() - 2) < 0.2}")
@@ -310,22 +322,118 @@ print(f"at the end, the median sample radius is within 0.2 of 2: "
 #
 # ## Exercises
 #
-# 1. Write `my_nonsaturating_loss(logits_fake)`: $-\frac{1}{m}\sum_i \log D(G(z^{(i)}))$ from
-#    $D$'s logits, finite even for a logit of $-150$. Run the cell until the checker prints ✓.
-# 2. Re-run the 1-D experiment with `nonsaturating=False`. Does it still converge? Then start
+# 1. **(checked, warm-up)** Write `my_nonsaturating_loss(logits_fake)`:
+#    $-\frac{1}{m}\sum_i \log D(G(z^{(i)}))$ from $D$'s logits, finite even for a logit of
+#    $-150$. Run the cell until the checker prints ✓.
+# 2. **(checked)** Which divergence does the non-saturating loss minimise? Suppose $D$ is the
+#    best discriminator, $D^*(x) = p_{data}(x) / (p_{data}(x) + p_g(x))$ (chapter 2 derives
+#    it), held fixed while $G$ takes a step. Then $G$ follows the gradient of
+#    $\mathbb{E}_{x \sim p_g}[-\log D^*(x)]$. Find the divergence between $p_g$ and $p_{data}$
+#    with the same gradient, and write it as `ns_divergence(p_data, p_g, dx)` for densities on
+#    a grid of spacing `dx` (`kl` and `jsd` from `began_lite.theory` are imported; only
+#    differences matter, so any constant may be added). Hints: $-\log D^* = \log(p_g / p_{data})
+#    - \log(1 - D^*)$; with $D^*$ frozen, $\mathbb{E}_{p_g}[\log(1 - D^*)]$ has the gradient
+#    of $C(G) = -\log 4 + 2\,\mathrm{JSD}$ (chapter 2), because $D^*$ maximises $V$. The
+#    checker prints the slope of your divergence beside the slope of the loss itself.
+# 3. Re-run the 1-D experiment with `nonsaturating=False`. Does it still converge? Then start
 #    from the confident $D$ of the gradient-norm experiment and compare how far $G$'s mean moves
 #    in 50 iterations under each loss, with SGD instead of Adam. Why does Adam hide much of the
 #    difference?
-# 3. Set $k = 5$ for the ring. Which changes: the time per iteration, the modes covered, the
+# 4. Set $k = 5$ for the ring. Which changes: the time per iteration, the modes covered, the
 #    value of $D(G(z))$?
-# 4. At the equilibrium of Theorem 1, $p_g = p_{data}$ and $D = 1/2$ everywhere. What gradient
+# 5. At the equilibrium of Theorem 1, $p_g = p_{data}$ and $D = 1/2$ everywhere. What gradient
 #    does each of the two generator losses give $G$ there, and why does that make the
 #    equilibrium a fixed point of both?
 
-# %%
+# %% tags=["nbval-ignore-output"]
 def my_nonsaturating_loss(logits_fake):
     """Your -mean log D(G(z)), computed from D's logits."""
-    # Replace this line with your code.
+    ### BEGIN SOLUTION
+    return F.softplus(-logits_fake).mean()  # -log sigmoid(a) = softplus(-a), finite for any a
+    ### END SOLUTION
 
 
 passed = check_nonsaturating_loss(my_nonsaturating_loss)
+
+# %% tags=["nbval-ignore-output"]
+def ns_divergence(p_data, p_g, dx):
+    """Your divergence whose gradient the non-saturating loss follows against a frozen D*."""
+    ### BEGIN SOLUTION
+    # -log D* = log(p_g / p_data) - log(1 - D*). With D* (and so p_g inside it) frozen at the
+    # current G, E_pg[log(p_g_now / p_data)] has the gradient of KL(p_g || p_data), since
+    # E_pg[log(p_g / p_g_now)] = KL(p_g || p_g_now) is flat at its minimum p_g = p_g_now; and
+    # E_pg[log(1 - D*)] has the gradient of C(G) = -log 4 + 2 JSD. So G follows
+    # KL(p_g || p_data) - 2 JSD(p_data || p_g) (Arjovsky and Bottou 2017, Theorem 2.5): the
+    # reverse KL punishes p_g for mass where there is no data but barely for missing a mode of
+    # the data, and the -2 JSD term even pushes p_g away from p_data: one root of mode dropping.
+    return kl(p_g, p_data, dx) - 2 * jsd(p_data, p_g, dx)
+    ### END SOLUTION
+
+
+passed = check_nonsaturating_divergence(ns_divergence)
+
+# %% tags=["nbval-ignore-output"]
+### BEGIN SOLUTION
+# Exercise 3. The saturating loss on the 1-D task, from the same start, for the quick budget:
+G_s, D_s, opt_g_s, opt_d_s = make_gan(B["seed"], 1)
+gen_s = torch.Generator().manual_seed(B["seed"])
+for _ in range(B["steps_1d"]):
+    out_s = algorithm1_step(G_s, D_s, opt_g_s, opt_d_s,
+                            lambda m: data_1d.sample(m, generator=gen_s), B["z_dim"],
+                            B["batch_size"], nonsaturating=False, generator=gen_s)
+with torch.no_grad():
+    final_s = G_s(torch.randn(4000, B["z_dim"], generator=gen_s))
+print(f"saturating loss, {B['steps_1d']} iterations: G's mean {final_s.mean():.3f}, std "
+      f"{final_s.std():.3f}; D(G(z)) = {out_s['d_fake']:.3f}")
+
+
+def mean_shift_with_sgd(loss_fn, steps=50, lr=0.01):
+    """How far G's mean moves in `steps` SGD steps against the confident, frozen D0 above."""
+    G_copy = copy.deepcopy(G0)
+    opt = torch.optim.SGD(G_copy.parameters(), lr=lr)
+    z_fixed = torch.randn(1000, B["z_dim"], generator=torch.Generator().manual_seed(1))
+    start = G_copy(z_fixed).mean().item()
+    for _ in range(steps):
+        loss = loss_fn(D0(G_copy(z_fixed)))
+        opt.zero_grad()
+        loss.backward()
+        opt.step()
+    return G_copy(z_fixed).mean().item() - start
+
+
+for name, loss_fn in [("saturating", generator_loss_saturating),
+                      ("non-saturating", generator_loss_nonsaturating)]:
+    print(f"50 SGD steps against the confident D, {name}: G's mean moves "
+          f"{mean_shift_with_sgd(loss_fn):+.4f}")
+# With Adam, as above, the saturating run still ends near the data (printed first). With SGD the
+# step is proportional to the gradient, so the saturating loss barely moves G. Adam divides each step by a running root-mean-square of the gradient, so a gradient 100 times
+# smaller gives nearly the same step: the size of the gradient matters little to it, only its
+# direction (until it is as small as Adam's epsilon).
+
+# Exercise 4. k = 5 on the ring, for a tenth of the budget, beside k = 1:
+for k in (1, 5):
+    G_k, D_k, opt_g_k, opt_d_k = make_gan(B["seed"], 2)
+    gen_k = torch.Generator().manual_seed(B["seed"])
+    start = time.perf_counter()
+    for _ in range(B["steps_ring"] // 10):
+        out_k = algorithm1_step(G_k, D_k, opt_g_k, opt_d_k,
+                                lambda m: ring.sample(m, generator=gen_k), B["z_dim"],
+                                B["batch_size"], k=k, generator=gen_k)
+    seconds = (time.perf_counter() - start) / (B["steps_ring"] // 10)
+    with torch.no_grad():
+        cover_k = mode_coverage(G_k(torch.randn(2000, B["z_dim"], generator=gen_k)), ring.modes,
+                                ring.std)
+    print(f"k = {k}: {1000 * seconds:.1f} ms per iteration, {cover_k['modes_covered']}/8 modes, "
+          f"D(G(z)) = {out_k['d_fake']:.3f}")
+# An iteration does k D steps and one G step, so k = 5 is slower (printed; less than 3 times
+# here, because a D step on these tiny MLPs costs less than the G step, which back-propagates
+# through both networks). D, trained harder, rejects G's samples more (a lower D(G(z))). The
+# modes covered after this short run are printed too; one short run per k is too little to say
+# that more D steps cure or cause mode dropping.
+
+# Exercise 5. At p_g = p_data, D = 1/2 everywhere, so both losses give the logit the gradient
+# -1/2 (printed below). But G's gradient is that times dD/dx times dG/dtheta, and D is constant,
+# so dD/dx = 0: neither loss moves G, and the equilibrium is a fixed point of both.
+print(f"at D(G(z)) = 0.5: saturating {logit_gradient(generator_loss_saturating, 0.5):.2f}, "
+      f"non-saturating {logit_gradient(generator_loss_nonsaturating, 0.5):.2f}")
+### END SOLUTION
