@@ -5,7 +5,7 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: train test setup lab browser-check
+.PHONY: train test setup reference lab browser-check gpu-check
 
 setup: $(STAMP)
 
@@ -16,6 +16,14 @@ $(STAMP): requirements.txt pyproject.toml
 
 train: $(STAMP)
 	$(PY) -m began_lite train --preset mnist
+
+# The shipped reference model (data/reference/mnist32): train the mnist-reference preset into a
+# fresh run folder, then judge its last checkpoint and export it (weights only, at most 5 MB).
+reference: $(STAMP)
+	rm -rf runs/reference-mnist32
+	$(PY) -m began_lite train --preset mnist-reference --out runs/reference-mnist32
+	$(PY) -m began_lite reference --checkpoint runs/reference-mnist32/checkpoints/last.pt \
+		--out data/reference/mnist32
 
 test: $(STAMP)
 	$(PY) -m pytest --nbval tests chapters
@@ -31,3 +39,9 @@ lab: $(STAMP)
 # an autosave, check `git status`; screenshots in runs/browser-check/.
 browser-check: $(STAMP)
 	$(PY) scripts/browser_check.py
+
+# What to run first on a machine with a GPU (<= 8 minutes there; tiny sizes on a CPU): versions,
+# bench --baseline grid, 300 steps killed and resumed, torchrun on every GPU, memory estimate.
+# Report in runs/gpu-check/report.md and report.json.
+gpu-check: $(STAMP)
+	$(PY) -m began_lite.train.gpu_check

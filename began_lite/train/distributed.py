@@ -75,6 +75,19 @@ def make_reduce_mean(context: Context):
     return reduce_mean
 
 
+def make_reduce_sum(context: Context):
+    """A function summing a tensor over all ranks, with a `world_size` attribute (None alone)."""
+    if not context.distributed:
+        return None
+
+    def reduce_sum(tensor: torch.Tensor) -> torch.Tensor:
+        on_wire = tensor.to(_comm_device(context))
+        dist.all_reduce(on_wire)
+        return on_wire.to(tensor.device)
+    reduce_sum.world_size = context.world_size
+    return reduce_sum
+
+
 def any_rank(context: Context, *flags: bool) -> list[bool]:
     """Each flag OR-ed over all ranks, so every rank takes the same branch (stop, diverged)."""
     if not context.distributed:

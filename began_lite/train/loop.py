@@ -31,6 +31,7 @@ from began_lite.train.checkpoint import (
     set_rng_states,
 )
 from began_lite.train.config import Config, make_config, save_config
+from began_lite.train.precision import resolve_precision
 from began_lite.train.schedule import StallHalving
 from began_lite.viz.curves import plot_curves
 from began_lite.viz.grids import save_grid
@@ -74,6 +75,7 @@ class TrainState:
     window: Window = field(default_factory=Window)
     metrics: list = field(default_factory=list)  # the lines of metrics.jsonl
     stopped_by: str = ""                # the signal that stopped the run early, if any
+    autocast_dtype: torch.dtype | None = None  # bf16 when the run's precision resolves to it
 
 
 def train(config: Config, out_dir, *, resume: bool = False, device="auto",
@@ -87,6 +89,8 @@ def fit(config: Config, out_dir, *, resume=False, device="auto", progress=True) 
     context = distributed.setup(device)
     if config.num_threads:
         torch.set_num_threads(config.num_threads)
+    if context.device.type == "cuda":
+        torch.backends.cudnn.benchmark = True  # fixed shapes: pick the fastest conv once
     try:
         state = start_state(config, Path(out_dir), context, resume)
         if state.step < config.steps:
@@ -122,6 +126,7 @@ def start_state(config: Config, run_dir: Path, context, resume: bool) -> TrainSt
                        StallHalving(config.lr, config.lr_min, config.lr_patience))
     if resume:
         restore(state, load_checkpoint(checkpoint_dir(run_dir) / "last.pt"))
+    state.autocast_dtype = run_precision(config, context)
     if context.is_main:
         save_config(config, run_dir / "config.toml")
         write_text_atomic(run_dir / "metrics.jsonl", "".join(state.metrics))
@@ -129,11 +134,21 @@ def start_state(config: Config, run_dir: Path, context, resume: bool) -> TrainSt
 
 
 def place(module: torch.nn.Module, context, config: Config) -> torch.nn.Module:
-    """`module` on the run's device; NHWC memory on CUDA when config.channels_last."""
+    """`module` on the run's device; NHWC memory on CUDA when config.channels_last; compiled in
+    place (same module, same state_dict keys) when config.compile."""
     module = module.to(context.device)
     if context.device.type == "cuda" and config.channels_last:
         module = module.to(memory_format=torch.channels_last)
+    if config.compile:
+        module.compile()
     return module
+
+
+def run_precision(config: Config, context) -> torch.dtype | None:
+    """The autocast dtype of the run: bf16, None for fp32; "auto" decided on rank 0 for all."""
+    choice = resolve_precision(config, context.device) if context.is_main else None
+    choice = distributed.gather(context, choice)[0]
+    return torch.bfloat16 if choice == "bf16" else None
 
 
 def adam(module: torch.nn.Module, config: Config) -> torch.optim.Adam:
@@ -209,15 +224,20 @@ def run_loop(state: TrainState, progress: bool) -> None:
     bar = tqdm(total=config.steps, initial=state.step, disable=not (progress and context.is_main),
                unit="step", dynamic_ncols=True)
     timer = Timer(config.batch_size * context.world_size)
-    with stop_signals() as stop:
-        for real in batches:
-            result = one_step(state, models, real)
-            timer.tick()
-            stopping = after_step(state, result, timer, fixed_z, stop)
-            show_progress(bar, result, state.k, timer.images_per_step)
-            if stopping:
-                break
-    bar.close()
+    try:
+        with stop_signals() as stop:
+            for real in batches:
+                result = one_step(state, models, real, stop)
+                timer.tick()
+                stopping = after_step(state, result, timer, fixed_z, stop)
+                show_progress(bar, result, state.k, timer.images_per_step)
+                if stopping:
+                    break
+    finally:
+        # A raised Diverged keeps this frame alive in its traceback: drop the DDP wrappers now,
+        # before the process group ends, or gloo can wait at exit for a peer that has gone.
+        models = None
+        bar.close()
 
 
 def show_progress(bar, result, k: float, images_per_step: int) -> None:
@@ -237,8 +257,12 @@ def wrap(module: torch.nn.Module, context) -> torch.nn.Module:
     return DistributedDataParallel(module, device_ids=device_ids)
 
 
-def one_step(state: TrainState, models, real: torch.Tensor):
-    """One BEGAN step on the batch `real` (B, C, H, W); updates state.k and state.step."""
+def one_step(state: TrainState, models, real: torch.Tensor, stop=None):
+    """One BEGAN step on the batch `real` (B, C, H, W); updates state.k and state.step.
+
+    The step's one all-reduce carries the losses and the stop flags (a signal, weights that are
+    no longer finite), so every rank takes the same decision in after_step.
+    """
     config, context = state.config, state.context
     real = real.to(context.device, non_blocking=True)
     if context.device.type == "cuda" and config.channels_last:
@@ -249,22 +273,36 @@ def one_step(state: TrainState, models, real: torch.Tensor):
         set_carry(state.discriminator, carry)
     result = began_step(*models, state.opt_g, state.opt_d, real, state.k, gamma=config.gamma,
                         lambda_k=config.lambda_k, z_dim=config.z_dim, eta=config.eta,
-                        rng=state.z_rng,
-                        autocast_dtype=torch.bfloat16 if config.precision == "bf16" else None,
-                        reduce_mean=distributed.make_reduce_mean(context))
+                        rng=state.z_rng, autocast_dtype=state.autocast_dtype,
+                        reduce_sum=distributed.make_reduce_sum(context),
+                        flags=lambda: stop_flags(state, stop))
     state.step += 1
     state.k = result.k
     return result
 
 
+def stop_flags(state: TrainState, stop) -> torch.Tensor:
+    """[a stop signal arrived, a weight is NaN or inf] on this rank, as a tensor (no host sync)."""
+    params = [p.detach() for m in (state.generator, state.discriminator) for p in m.parameters()]
+    # The largest |w| of each tensor: NaN and inf survive the max, and it never overflows.
+    largest = torch.stack(torch._foreach_norm(params, float("inf")))
+    weights_bad = ~torch.isfinite(largest).all()
+    signal_flag = torch.tensor(bool(stop is not None and stop.requested), device=largest.device)
+    return torch.stack([signal_flag, weights_bad])
+
+
 def after_step(state: TrainState, result, timer, fixed_z, stop) -> bool:
-    """Guard, log, sample and checkpoint after a step; True when the run should stop now."""
+    """Guard, log, sample and checkpoint after a step; True when the run should stop now.
+
+    Every decision here comes from numbers all ranks share (the step's all-reduce), so all
+    ranks stop at the same step with the same message, before any other collective.
+    """
     config, step = state.config, state.step
     bad = [f"{key}={getattr(result, key)}" for key in ("loss_real", "loss_fake", "loss_d", "loss_g")
            if not math.isfinite(getattr(result, key))]
-    stop_now, diverged = distributed.any_rank(state.context, bool(stop.requested), bool(bad))
-    if diverged:
-        raise diverged_error(state, ", ".join(bad) or "a loss on another rank")
+    stop_now, weights_bad = result.flags
+    if bad or weights_bad:
+        raise diverged_error(state, ", ".join(bad) or "a weight is NaN or inf")
     state.window.add(result)
     last = step == config.steps
     # Only at multiples of log_every, so a run extended past its end logs as if never stopped.
@@ -337,13 +375,18 @@ def write_samples(state: TrainState, fixed_z: torch.Tensor) -> None:
 
 
 def write_checkpoint(state: TrainState, periodic: bool) -> None:
-    """Save everything exact resume needs; refuse (Diverged) if a weight is no longer finite."""
-    ranks = distributed.gather(state.context, rng_states(state.z_rng))
+    """Save everything exact resume needs; refuse (Diverged, on every rank) a non-finite weight.
+
+    Each rank's weight check travels in the gather every rank takes anyway, so all ranks raise
+    together instead of rank 0 alone (which left the others waiting in the next collective).
+    """
+    weights_bad = bool(stop_flags(state, None)[1])
+    gathered = distributed.gather(state.context, (rng_states(state.z_rng), weights_bad))
+    if any(bad for _, bad in gathered):
+        raise diverged_error(state, "a weight is NaN or inf")
+    ranks = [states for states, _ in gathered]
     if not state.context.is_main:
         return
-    for module in (state.generator, state.discriminator):
-        if not all(torch.isfinite(p).all() for p in module.parameters()):
-            raise diverged_error(state, "a weight is NaN or inf")
     payload = {"config": asdict(state.config), "step": state.step, "k": state.k,
                "generator": state.generator.state_dict(),
                "discriminator": state.discriminator.state_dict(),
