@@ -36,8 +36,8 @@ import torch
 
 from began_lite.book import book_root, budget
 from began_lite.data import Grid25, Ring8, load_mnist
-from began_lite.exercises.part1 import check_parzen
-from began_lite.gan import algorithm1_step, generator_loss_nonsaturating
+from began_lite.exercises.part1 import check_parzen, check_parzen_bias
+from began_lite.gan import algorithm1_step, discriminator_loss, generator_loss_nonsaturating
 from began_lite.metrics import (mode_coverage, parzen_log_density, parzen_log_likelihood,
                                 select_parzen_sigma)
 from began_lite.nets import MLP, ConvDiscriminator, ConvGenerator, count_parameters
@@ -125,9 +125,9 @@ print(f"padding is pure background: {bool((splits['train'].images[:, :, :2] == -
 # ### A small convolutional GAN
 #
 # A DCGAN-style generator and discriminator from `began_lite.nets`, trained with Algorithm 1
-# ($k = 1$, non-saturating loss). The quick profile trains only a few hundred iterations on one
-# CPU thread, far too few to draw digits; the full profile trains for longer. Either way, its
-# row is computed exactly like the others.
+# ($k = 1$, non-saturating loss). The quick profile trains only `mnist_steps` iterations (100,
+# printed in the budget above) on one CPU thread, far too few to draw digits; the full profile
+# trains for longer. Either way, its row is computed exactly like the others.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -138,6 +138,11 @@ D = ConvDiscriminator(n=B["mnist_n"]).to(device)
 opt_g = torch.optim.Adam(G.parameters(), lr=B["mnist_lr"], betas=(0.5, 0.999))
 opt_d = torch.optim.Adam(D.parameters(), lr=B["mnist_lr"], betas=(0.5, 0.999))
 images = splits["train"].images
+G.eval()  # as G is sampled after training: batch norm uses its running statistics
+with torch.no_grad():  # the spread of an untrained G's samples, to compare with the trained one
+    spread_at_init = paper_scale(G(torch.randn(B["parzen_samples"], B["mnist_z_dim"],
+                                                 generator=gen).to(device)).cpu()).std(0).mean()
+G.train()
 for step in range(B["mnist_steps"]):
     out = algorithm1_step(G, D, opt_g, opt_d,
                           lambda m: images[torch.randint(len(images), (m,), generator=gen)],
@@ -149,8 +154,8 @@ gan_images = gan_images.cpu()
 print(f"on {device}: G {count_parameters(G):,} and D {count_parameters(D):,} parameters; after "
       f"{B['mnist_steps']} iterations D(x) = {out['d_real']:.3f}, D(G(z)) = {out['d_fake']:.3f}")
 print(f"per-pixel standard deviation across images (0-1 scale): G's samples "
-      f"{paper_scale(gan_images).std(0).mean():.3f}, test digits "
-      f"{paper_scale(splits['test'].images).std(0).mean():.3f}")
+      f"{paper_scale(gan_images).std(0).mean():.3f} (at initialisation {spread_at_init:.3f}), "
+      f"test digits {paper_scale(splits['test'].images).std(0).mean():.3f}")
 fig, (left, right) = plt.subplots(1, 2, figsize=(9, 4.5))
 left.imshow(make_grid(gan_images[:64]).squeeze(-1), cmap="gray")
 left.set_title(f"G after {B['mnist_steps']} iterations")
@@ -161,9 +166,12 @@ for ax in (left, right):
 plt.show()
 
 # %% [markdown]
-# In the quick profile the samples all look alike (their per-pixel spread, printed above, is a
-# fraction of the test digits'): the generator has collapsed onto one blob, a first sight of the
-# mode collapse measured in the second half of this chapter.
+# In the quick profile the samples all look alike: their per-pixel spread, printed above, is a
+# fraction of the test digits'. That is not mode collapse. Collapse is a *trained* generator
+# that loses its variety; this one has barely been trained. At initialisation it already mapped
+# every $z$ to nearly the same image (its spread is printed beside), and 100 iterations have not
+# taught it how $z$ should vary the digit. The second half of this chapter measures real
+# collapse, on data whose modes we know.
 #
 # ### Reference rows, computed the same way
 #
@@ -298,6 +306,12 @@ def train_toy(toy, steps, every):
     return G, D, opt_g, history
 
 
+def view_limit(toy, sample_sets):
+    """Half-width of a square view holding every mode and every sample, with a margin."""
+    largest = max([toy.modes.abs().max().item()] + [s.abs().max().item() for s in sample_sets])
+    return 1.1 * largest
+
+
 def coverage_of(G, toy, n=2000):
     with torch.no_grad():
         samples = G(torch.randn(n, 2, generator=gen))
@@ -323,7 +337,8 @@ for row, (name, (_, _, _, history)) in zip(axes, runs.items()):
     final = history[-1][1]
     plot_samples_2d(row[1], final["samples"], toys[name].modes,
                     title=f"{name}, step {steps[-1]}: {final['modes_covered']}/"
-                          f"{final['n_modes']} modes")
+                          f"{final['n_modes']} modes",
+                    limit=view_limit(toys[name], [final["samples"]]))
 plt.show()
 
 # %% [markdown]
@@ -341,7 +356,27 @@ plt.show()
 # response is to put *all* its mass where $D$ is largest. We take each trained pair above,
 # freeze $D$, and train only $G$ for `helvetica_steps` steps, measuring the same way, plus the
 # spread of the samples (mean per-coordinate standard deviation; the data's is printed beside
-# it).
+# it). First, what the frozen $D$ looks like: its mean on the data and on $G$'s samples, and its
+# largest value over a fine grid of $G$'s box, with where that maximum lies.
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+def d_summary(D, G, toy, n=2000):
+    """Mean D on data and on G's samples; max of D over G's box and the point where it is."""
+    box = 1.5 * toy.modes.abs().max().item()
+    axis = torch.linspace(-box, box, 241)
+    plane = torch.cartesian_prod(axis, axis)
+    with torch.no_grad():
+        d_data = torch.sigmoid(D(toy.sample(n, generator=gen))).mean().item()
+        d_fake = torch.sigmoid(D(G(torch.randn(n, 2, generator=gen)))).mean().item()
+        d_plane = torch.sigmoid(D(plane)).squeeze(1)
+    return d_data, d_fake, d_plane.max().item(), plane[d_plane.argmax()].tolist()
+
+
+for name, (G, D, _, _) in runs.items():
+    d_data, d_fake, d_max, where = d_summary(D, G, toys[name])
+    print(f"{name}: mean D on data {d_data:.3f}, on G's samples {d_fake:.3f}; max D over the "
+          f"box {d_max:.3f} at ({where[0]:.2f}, {where[1]:.2f})")
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -362,23 +397,33 @@ for name, (G, D, opt_g, history) in runs.items():
     for step, c in trace:
         print(f"  G step {step:>5}: {c['modes_covered']:>2}/{c['n_modes']} modes, high-quality "
               f"share {c['high_quality_fraction']:.3f}, spread {c['spread']:.3f}")
+    centre = trace[-1][1]["samples"].mean(0).tolist()
+    print(f"  G's samples end centred at ({centre[0]:.2f}, {centre[1]:.2f})")
 
 # %%
 fig, axes = plt.subplots(1, 4, figsize=(17, 4), constrained_layout=True)
 for (name, trace), pair in zip(helvetica.items(), (axes[:2], axes[2:])):
+    limit = view_limit(toys[name], [trace[0][1]["samples"], trace[-1][1]["samples"]])
     for ax, (step, c) in zip(pair, (trace[0], trace[-1])):
         plot_samples_2d(ax, c["samples"], toys[name].modes,
-                        title=f"{name}: G step {step} vs frozen D")
+                        title=f"{name}: G step {step} vs frozen D", limit=limit)
 plt.show()
 shrink = {name: trace[-1][1]["spread"] / trace[0][1]["spread"] for name, trace in helvetica.items()}
 print(f"grid: G's spread shrinks below half against a frozen D: {shrink['grid of 25'] < 0.5}")
 
 # %% [markdown]
-# Where $D$ had settled near $1/2$ on the data (the ring at the end of training is a typical
-# case), a frozen $D$ gives $G$ little reason to move; where $D$ still had a clear maximum, $G$
-# piles its samples there and the spread, the covered modes and the high-quality share all drop
-# (printed above). This is why Algorithm 1 keeps the two players in step, one or $k$
-# discriminator steps per generator step.
+# The printed $D$ says why the two toys differ, and it is not that one $D$ is near $1/2$ and the
+# other is not: on average both are close to $1/2$, on the data and on $G$'s samples. What
+# differs is where their maximum lies. The ring's $D$ peaks on a mode and varies little along
+# the ring, so each sample is pulled gently towards a nearby mode: the spread stays where it
+# was, and the high-quality share even rises a little. The grid's $D$ keeps rising away from
+# the data, to its maximum at a corner of $G$'s box; every sample climbs the same slope, and $G$
+# ends as one clump at that corner (the centre of its samples, printed above, sits next to
+# $D$'s maximum), with the spread, the covered modes and the high-quality share all gone. A
+# frozen $D$ is only an approximation near the samples it was trained on; away from them it is
+# whatever the network extrapolates, and a $G$ trained against it alone finds that out. This is
+# why Algorithm 1 keeps the two players in step, one or $k$ discriminator steps per generator
+# step.
 #
 # ## Summary
 #
@@ -393,21 +438,99 @@ print(f"grid: G's spread shrinks below half against a frozen D: {shrink['grid of
 #
 # ## Exercises
 #
-# 1. Write `my_parzen(samples, x, sigma)`: the Parzen log-density of each row of `x` (shape
-#    `(n,)`), with log-sum-exp. Run the cell until the checker prints ✓; it includes 784-pixel
-#    cases where a naive version returns $-\infty$.
-# 2. Derive the per-pixel shift of item 4 above and check it against the two printed numbers
+# 1. **(checked, warm-up)** Write `my_parzen(samples, x, sigma)`: the Parzen log-density of each
+#    row of `x` (shape `(n,)`), with log-sum-exp. Run the cell until the checker prints ✓; it
+#    includes 784-pixel cases where a naive version returns $-\infty$.
+# 2. **(checked)** How wrong is the Parzen estimate even with infinitely many samples? Let the
+#    data and the model both be $\mathcal{N}(0, I_d)$, so a perfect model's true mean test
+#    log-likelihood is $\mathbb{E}[\log p(x)]$. As $N \to \infty$ the window turns the model's
+#    samples into the density $p * \mathcal{N}(0, \sigma^2 I_d)$. Derive the bias
+#    $\lim_{N\to\infty} \mathbb{E}[\log \hat p(x)] - \mathbb{E}[\log p(x)]$ as a function of
+#    $\sigma$ and $d$, and write it as `parzen_bias(sigma, d)`. Its sign says which way a
+#    window of any width pulls a perfect model; at finite $N$ the estimate falls lower still
+#    (item 2 above). The checker prints your value beside a Monte Carlo measurement.
+# 3. Derive the per-pixel shift of item 4 above and check it against the two printed numbers
 #    (240 padding pixels). The validated $\sigma$ could have changed with the padding; why did
 #    it not change much here?
-# 3. Evaluate the training images as samples with $\sigma$ fixed at 0.05, 0.1 and 0.3 instead of
+# 4. Evaluate the training images as samples with $\sigma$ fixed at 0.05, 0.1 and 0.3 instead of
 #    the validated one. How much does the number move?
-# 4. Repeat the Helvetica experiment with $D$ trained for 200 more steps against the collapsed
+# 5. Repeat the Helvetica experiment with $D$ trained for 200 more steps against the collapsed
 #    $G$. Does $D$ now push $G$ back out?
 
-# %%
+# %% tags=["nbval-ignore-output"]
 def my_parzen(samples, x, sigma):
     """Your log p(x) under a Gaussian Parzen window on `samples`, one value per row of x."""
-    # Replace this line with your code.
+    ### BEGIN SOLUTION
+    sq = ((x[:, None, :] - samples[None]) ** 2).sum(-1)
+    return (torch.logsumexp(-sq / (2 * sigma**2), dim=1) - math.log(len(samples))
+            - x.shape[1] / 2 * math.log(2 * math.pi * sigma**2))
+    ### END SOLUTION
 
 
 passed = check_parzen(my_parzen)
+
+# %% tags=["nbval-ignore-output"]
+def parzen_bias(sigma, d):
+    """Your limit of the Parzen log-likelihood minus the true one, for data and model N(0, I_d)."""
+    ### BEGIN SOLUTION
+    # N(0, I) convolved with N(0, sigma^2 I) is N(0, (1 + sigma^2) I). For x ~ N(0, I),
+    # E[log N(x; 0, v I)] = -d/2 log(2 pi v) - d / (2 v). Subtract v = 1 from v = 1 + sigma^2:
+    # d/2 (1 - 1 / (1 + sigma^2)) - d/2 log(1 + sigma^2). Since log(1 + t) > t / (1 + t) for
+    # t > 0, the bias is negative for every sigma > 0, and it grows in proportion to d.
+    return d / 2 * (sigma**2 / (1 + sigma**2) - math.log1p(sigma**2))
+    ### END SOLUTION
+
+
+passed = check_parzen_bias(parzen_bias)
+
+# %% tags=["nbval-ignore-output"]
+### BEGIN SOLUTION
+# Exercise 3. A pixel that is the same (0) in every sample and every test image adds 0 to every
+# squared distance, and its Gaussian factor contributes -1/2 log(2 pi sigma^2) to every
+# log-density. 240 such pixels (1024 - 784) shift the mean by 240 times that:
+shift = -0.5 * math.log(2 * math.pi * sigma_32**2)
+print(f"240 x {shift:.3f} = {240 * shift:.1f} nats; measured "
+      f"{ll_32 - rows['training images as samples'][1]:.1f}")
+# The same term enters the validation scores, so the padding adds -240 log(sigma) (plus a
+# constant) to each sigma's score: it favours smaller windows. The 784 real pixels dominate the
+# curve's shape, though, and the pull is less than one step of the sigma grid:
+for label, (samples_v, val_v) in {"28x28": (train, val),
+                                  "32x32": (padded["train"], padded["val"])}.items():
+    _, scores = select_parzen_sigma(samples_v, val_v, sigmas[:5])
+    print(f"{label} validation scores for sigma {[round(s, 3) for s in sigmas[:5]]}: "
+          f"{[round(v, 1) for v in scores]}")
+
+# Exercise 4. The training images as samples, with sigma fixed instead of validated:
+for sigma_fixed in (0.05, 0.1, 0.3):
+    print(f"sigma {sigma_fixed}: {parzen_log_likelihood(train, test, sigma_fixed)[0]:.1f}")
+# The number moves by thousands of nats with the window alone, far more than the gaps between
+# the paper's rows: without the validation protocol, a Parzen score can be made to say anything.
+
+# Exercise 5. Train the frozen grid D for 200 more steps against the collapsed G (G fixed),
+# then let G alone chase that D again:
+G, D, opt_g, _ = runs["grid of 25"]
+toy = toys["grid of 25"]
+D.requires_grad_(True)
+opt_d = torch.optim.Adam(D.parameters(), lr=B["toy_lr"], betas=(0.5, 0.999))
+for _ in range(200):
+    with torch.no_grad():
+        fake = G(torch.randn(B["toy_batch"], 2, generator=gen))
+    loss_d = discriminator_loss(D(toy.sample(B["toy_batch"], generator=gen)), D(fake))
+    opt_d.zero_grad()
+    loss_d.backward()
+    opt_d.step()
+print(f"after 200 D steps: D on the collapsed samples {torch.sigmoid(D(fake)).mean():.3f}")
+D.requires_grad_(False)
+for step in range(1, 201):
+    loss = generator_loss_nonsaturating(D(G(torch.randn(B["toy_batch"], 2, generator=gen))))
+    opt_g.zero_grad()
+    loss.backward()
+    opt_g.step()
+after = coverage_of(G, toy)
+centre = [round(v, 2) for v in after["samples"].mean(0).tolist()]
+print(f"then 200 G steps against it: {after['modes_covered']}/25 modes, spread "
+      f"{after['spread']:.3f}, centred at {centre}")
+# D learns to reject the point where G piled up, and G leaves it, but G moves as one clump to
+# D's next maximum rather than spreading out: against a frozen D, any D, the best response is a
+# single point. Only the alternation of Algorithm 1 keeps G spread.
+### END SOLUTION
