@@ -269,6 +269,9 @@ def browse(url: str, chapter: str, files_before: dict, status_before: str) -> li
         time.sleep(3 * AUTOSAVE_S)
         shot(page, "4-after-autosave-wait")
         browser.close()
+    saves = [line for line in (OUT / "jupyterlab.log").read_text().splitlines()
+             if "Saving file at" in line]  # jupyter_server logs every save it is asked for
+    check(not saves, "JupyterLab saved no file: " + "; ".join(saves), passed)
     changed = [name for name, mtime in files_before.items() if (ROOT / name).stat().st_mtime
                != mtime]
     status = git_status(list(files_before))
