@@ -1,4 +1,4 @@
-"""`make browser-check`: JupyterLab started by `make lab`, used in headless Chromium as a reader would.
+"""`make browser-check`: JupyterLab from `make lab`, used in headless Chromium as a reader would.
 
 It starts `make lab` on a free localhost port with a fresh, throw-away user profile (so only the
 repository's own .jupyter/ settings apply), then in Debian's Chromium driven by Playwright:
@@ -246,6 +246,7 @@ def browse(url: str, chapter: str, files_before: dict, status_before: str) -> li
         double_click(page, chapter)
         check(current_view(page, chapter) == "notebook",
               f"{chapter} opens as a notebook: a double-click showed something else", passed)
+        current(page).locator(".jp-Cell").first.wait_for(timeout=120_000)
         shot(page, "1-opened")
         seconds = run_all(page)
         report = notebook_report(page)
