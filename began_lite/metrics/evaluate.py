@@ -33,11 +33,17 @@ def mean_pairwise_distance(images: torch.Tensor) -> float:
 
 
 @torch.no_grad()
-def draw_samples(generator, z_dim: int, count: int, device="cpu", seed=EVAL_SEED) -> torch.Tensor:
-    """`count` samples (count, C, H, W) on the CPU from the fixed z of `seed`, clamped to [-1, 1]."""
+def draw_samples(generator, z_dim: int, count: int, device="cpu", seed=EVAL_SEED,
+                 clamp=True) -> torch.Tensor:
+    """`count` samples (count, C, H, W) on the CPU from the fixed z of `seed`.
+
+    clamp=True gives images in [-1, 1] (for display and the classifier); clamp=False gives G's
+    raw linear output, which is what D sees in training (its pixels may leave [-1, 1]).
+    """
     z = sample_z(count, z_dim, generator=torch.Generator().manual_seed(seed))
     parts = [generator(z[i:i + BATCH].to(device)).float().cpu() for i in range(0, count, BATCH)]
-    return torch.cat(parts).clamp(-1, 1)
+    samples = torch.cat(parts)
+    return samples.clamp(-1, 1) if clamp else samples
 
 
 @torch.no_grad()
@@ -88,9 +94,13 @@ def _take(dataset, count: int) -> torch.Tensor:
 
 
 def judge_set(images, discriminator, eta, device, digits) -> dict:
-    """Numbers for one set of images: diversity, L, and for digits the class statistics."""
-    row = {"count": len(images), "diversity": mean_pairwise_distance(images),
-           "loss": mean_reconstruction_loss(discriminator, images, eta, device)}
+    """Numbers for one set of images: diversity, L, and for digits the class statistics.
+
+    L is measured on `images` as given; the rest on them clamped to [-1, 1], as they are shown.
+    """
+    row = {"count": len(images), "loss": mean_reconstruction_loss(discriminator, images, eta, device)}
+    images = images.clamp(-1, 1)
+    row["diversity"] = mean_pairwise_distance(images)
     if digits is not None:
         as_digits = resize(images, 32) if images.shape[-1] != 32 else images
         row.update(class_statistics(digits["classifier"], as_digits))
@@ -109,7 +119,7 @@ def evaluate(generator, discriminator, config, count=1000, device="cpu") -> dict
     if reference is not None:
         classifier = mnist_classifier(root=config.data_root)
         digits = {"classifier": classifier, "reference": classifier_features(classifier, reference)}
-    samples = draw_samples(generator, config.z_dim, count, device)
+    samples = draw_samples(generator, config.z_dim, count, device, clamp=False)
     real_row = judge_set(real, discriminator, config.eta, device, digits)
     model_row = judge_set(samples, discriminator, config.eta, device, digits)
     loss_real, loss_fake = real_row["loss"], model_row["loss"]
