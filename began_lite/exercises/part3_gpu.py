@@ -43,7 +43,7 @@ def check_speed_ratio(predicted, measured=None, *, rtol=0.005) -> bool:
     if value is None:
         return False
     ok = abs(value - true) <= rtol * true
-    _line("✓" if ok else "✗", f"images/s ratio 64 px / 32 px from FLOPs (within {rtol:.0%})",
+    _line("✓" if ok else "✗", f"images/s ratio 64 px / 32 px from FLOPs (within {rtol:.1%})",
           f"{value:.4f}", f"{true:.4f}")
     if measured is not None:
         print(f"  measured on this machine: {float(measured):.4f} "
