@@ -67,7 +67,7 @@ def test_k_star_checker(capsys):
     assert not check_k_star(lambda g, rho, s: (g - rho) / s)  # unclipped
     assert not check_k_star(lambda g, rho, s: g / s)
     out = capsys.readouterr().out
-    assert "true 0.02, measured: mean k over the last fifth of 20,000 toy steps 0.0200" in out
+    assert "true 0.02, measured: mean k over the last fifth of 10,000 toy steps 0.0200" in out
 
 
 def test_loss_fake_at_checker(capsys):

@@ -112,11 +112,11 @@ def check_k_star(reader_fn) -> bool:
     ok = check_function(reader_fn, k_star, crafted + random, name="k* of the toy game",
                         atol=1e-12, rtol=1e-9)
     for gamma in (0.3, 0.9):
-        run = simulate_kt(gamma, 0.001, 20_000, seed=0)
+        run = simulate_kt(gamma, 0.001, 10_000, seed=0)
         measured = settle_summary(run, gamma)["k_mean"]
         _beside(f"gamma = {gamma}, rho_0 = 0.1, s = 10", reader_fn, (gamma, 0.1, 10.0),
                 k_star(gamma, 0.1, 10.0),
-                f"measured: mean k over the last fifth of 20,000 toy steps {measured:.4f}")
+                f"measured: mean k over the last fifth of 10,000 toy steps {measured:.4f}")
     return ok
 
 
