@@ -308,12 +308,14 @@ for size, row in ratios.items():
     print(f"{size:>5} " + " ".join(f"{value:>14.2e}" for value in row.values()))
 
 # %% [markdown]
-# Read the table down the columns (the factors are printed below). In the plain generator the
-# first layer's share of the gradient shrinks by a factor of several for each doubling of the
-# image size, as every extra scale puts two more ELU convs on the path. With skip connections
-# and with carry $= 1$ it shrinks much less, so at the largest size each keeps a few hundred
-# times more of it than the plain stack. This is only the first step of training,
-# one seed, one loss; chapter 9 trains with and without the improvements.
+# Read the table down the columns (the factors are printed below). With the initialisation
+# `began_lite.nets` uses (Xavier-uniform weights and zero biases, as in BEGAN-tensorflow), the
+# plain generator's first layer keeps a share of the gradient of the same order as its last
+# layer's even at 128 px: the ratio falls by a factor of about 2 per doubling of the size, and
+# neither improvement changes it by more than a small factor. The improvements matter more for
+# an initialisation that shrinks the signal layer by layer, such as torch's default, which
+# `began_lite` no longer uses for BEGAN (the docstring of `nets.init_like_tensorflow` says why).
+# This is only the first step of training, one seed, one loss.
 
 # %%
 sizes = list(ratios)
@@ -533,8 +535,9 @@ for size in B["rf_sizes"]:
 # - Skip connections concatenate $h_0$ at every scale for $(L-1)\,9n^2$ extra weights per decoder;
 #   vanishing residuals mix each same-size block's input into its output with a carry that falls
 #   from 1 to 0 over 16,000 steps. At carry 1 the residual blocks are identities and $G$ (without
-#   skips) is affine in $z$; at carry 0 the network is the plain one. At initialisation both
-#   improvements keep far more of the gradient at $G$'s first layer than the plain stack does.
+#   skips) is affine in $z$; at carry 0 the network is the plain one. At our initialisation the
+#   plain stack already keeps a fair share of the gradient at $G$'s first layer; the
+#   improvements change it by small factors.
 # - The parameters sit at 8x8, the FLOPs at full resolution. Our 128 px model has 20.81M
 #   parameters against the paper's 17.3M; the gap comes from what the text leaves open at 8x8.
 # - One unit of the 8x8 map sees a window the receptive-field recursion predicts and a gradient
