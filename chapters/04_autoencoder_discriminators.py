@@ -36,8 +36,12 @@
 #
 # the $L_1$ ($\eta = 1$) or squared $L_2$ ($\eta = 2$) pixel error. `began_lite` averages over
 # the $N_x = C \times H \times W$ pixels rather than summing; that divides every loss by the same
-# constant $N_x$ and changes nothing else. Every image, real or generated, becomes one
-# non-negative number, and the rest of BEGAN works with the *distributions* of these numbers.
+# constant $N_x$. It leaves the gradients' directions and the order of any two losses as they
+# are, but not every number built from the losses: the $k_t$ update of chapter 6 adds
+# $\lambda_k$ times a loss difference, so its gain $\lambda_k$ must be read against the loss's
+# scale (exercise 2 derives by how much), and the convergence measure $\mathcal{M}$ of chapter 7
+# is $N_x$ times smaller. Every image, real or generated, becomes one non-negative number, and the
+# rest of BEGAN works with the *distributions* of these numbers.
 
 # %%
 import time
@@ -49,13 +53,15 @@ import torch
 from began_lite.began import reconstruction_loss
 from began_lite.book import book_root, budget
 from began_lite.data import load_mnist
-from began_lite.exercises.part2_bound import check_pixel_loss
+from began_lite.exercises.part2_bound import check_lambda_k_for_summed_loss, check_pixel_loss
 from began_lite.loss_distributions import (generate, make_began, normality_summary,
                                            per_image_losses, train_autoencoder, train_began,
                                            uniform_noise)
+from began_lite.metrics.evaluate import draw_samples, summary_line
 from began_lite.nets import AutoEncoder, count_parameters
 from began_lite.seeding import seed_everything
 from began_lite.train.distributed import resolve_device
+from began_lite.train.reference import load_reference
 from began_lite.viz import make_grid
 from began_lite.viz.losses import plot_loss_histograms, plot_normal_qq
 
@@ -188,20 +194,72 @@ print(f"noise images with a loss inside the range of real digits: "
       f"{np.mean(losses['noise'] <= losses['real'].max()):.2f}")
 print(f"brief-BEGAN images reconstructed better than real digits: "
       f"{losses['generated (brief BEGAN)'].mean() < losses['real'].mean()}")
+# blank images: the background value -1 with faint noise, clamped; no digit at all
+blank = (-1 + 0.05 * torch.randn(size=sets["real"].shape, generator=generator)).clamp(-1, 1)
+blank_losses = per_image_losses(autoencoder, blank).numpy()
+print(f"blank images reconstructed better than real digits: "
+      f"{blank_losses.mean() < losses['real'].mean()} "
+      f"(share below the real median: {np.mean(blank_losses < np.median(losses['real'])):.2f})")
 
 # %% [markdown]
 # What the distributions say:
 # - The autoencoder separates **noise** from **real digits** completely: no noise image has a
-#   loss inside the range of the real losses. It learned what digits look like, and noise is
-#   not it. The **untrained generator** makes nearly constant grey images, also far from digits.
-# - The **briefly trained BEGAN generator** makes dim, smooth blobs, and our autoencoder
-#   reconstructs them *better* than real digits. A low $\mathcal{L}(G(z))$ under an autoencoder
-#   trained on real data does not mean the images are good: smooth, low-detail images are easy
-#   to reconstruct, whatever they show. BEGAN's authors saw the same thing (section 3.4): early
-#   in training the generated data are close to 0 and easy to reconstruct, so
-#   $\mathcal{L}(x) > \mathcal{L}(G(z))$. This is why BEGAN's discriminator does not only
-#   reconstruct real images but also pushes $\mathcal{L}(G(z))$ *up* (chapter 5), and why it
-#   needs a controller to balance the two (chapter 6).
+#   loss inside the range of the real losses (the printed share). It learned what digits look
+#   like, and noise is not it. The **untrained generator** makes grey, low-contrast images, also
+#   far from digits.
+# - The **briefly trained BEGAN generator** has moved away from the untrained one, but 200 steps
+#   are far too few to draw digits: in the figure its samples are nearly the same image for every
+#   $z$ (the smallest spread of losses in the table). Its losses lie between the real digits' and
+#   the untrained generator's, and the printed check says whether it is reconstructed better than
+#   real digits.
+# - The **blank** images (background only, no digit) answer the question that matters for what
+#   follows: is a low loss a sign of a realistic image? The last printed line says whether they
+#   are reconstructed better than real digits, and what share of them beats the median real
+#   digit. Smooth, low-detail images are easy to reconstruct, whatever they show, so a low
+#   $\mathcal{L}(G(z))$ under an autoencoder trained on real data does not mean the images are
+#   good. BEGAN's authors saw this in training (section 3.4): early on the generated data are
+#   close to 0 and easy to reconstruct, so $\mathcal{L}(x) > \mathcal{L}(G(z))$. This is why
+#   BEGAN's discriminator does not only reconstruct real images but also pushes
+#   $\mathcal{L}(G(z))$ *up* (chapter 5), and why it needs a controller to balance the two
+#   (chapter 6).
+#
+# ### What a longer BEGAN run draws
+#
+# The brief run above is far too short to draw digits: its samples are what a BEGAN generator
+# makes after `began_steps` steps, not what BEGAN can do. The book ships a reference model, a
+# longer BEGAN run on a CPU (32 px, trained by `make reference`; its settings and its `evaluate`
+# numbers are printed below). Its samples, from a fixed $z$, and the losses our 16 px
+# autoencoder gives them once they are shrunk to its size:
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# the reference model is replaced when a better one is trained
+from began_lite.data.images import resize
+
+ref_generator, _, ref_config, ref_numbers = load_reference("mnist32")
+print(f"reference: {ref_config.steps} steps at {ref_config.image_size} px, n = {ref_config.n}, "
+      f"gamma = {ref_config.gamma}, lambda_k = {ref_config.lambda_k}, eta = {ref_config.eta}")
+print("evaluate:", summary_line(ref_numbers))
+reference = resize(draw_samples(ref_generator, ref_config.z_dim, B["eval_count"]),
+                   B["image_size"])
+losses["generated (reference)"] = per_image_losses(autoencoder, reference).numpy()
+values = losses["generated (reference)"]
+print(f"{'generated (reference)':25s} {values.mean():7.4f} {values.std():7.4f} "
+      f"{values.min():7.4f} {values.max():7.4f}")
+print(f"reference samples reconstructed better than real digits: "
+      f"{values.mean() < losses['real'].mean()}")
+fig, ax = plt.subplots(figsize=(7, 2.2))
+ax.imshow(make_grid(draw_samples(ref_generator, ref_config.z_dim, 16), nrow=16)[:, :, 0],
+          cmap="gray")
+ax.set_title(f"the reference model's samples ({ref_config.image_size} px, "
+             f"{ref_config.steps} steps)")
+ax.axis("off")
+plt.show()
+
+# %% [markdown]
+# The line above says whether the longer run's samples are easier for our autoencoder than real
+# digits. Either way, the point of this section stands: the loss of one autoencoder trained on
+# real data ranks images by how easy they are to reconstruct, not by how real they look.
 
 # %% [markdown]
 # ## 4.4 Are the losses approximately normal?
@@ -282,30 +340,69 @@ for claim, holds in checks.items():
 #   $\mathcal{L}(v) = |v - D(v)|^\eta$, one non-negative number per image.
 # - Trained on real digits, the autoencoder gives real digits low losses and noise high losses,
 #   with no overlap at all.
-# - A low loss is not the same as a realistic image: the blurry output of a briefly trained
-#   generator is reconstructed better than real digits. The discriminator therefore has to be
-#   trained to push generated losses up as well (chapter 5).
+# - A low loss is not the same as a realistic image: smooth, low-detail images are easy to
+#   reconstruct (the blank-image check). The discriminator therefore has to be trained to push
+#   generated losses up as well (chapter 5).
+# - A brief BEGAN run is far too short to draw digits; the reference model, a longer CPU run,
+#   shows what BEGAN draws.
 # - The loss distributions are unimodal but right-skewed; their logarithms are close to normal.
 #   BEGAN's final derivation does not need normality.
 #
 # ## Exercises
 #
-# 1. Write `my_pixel_loss(images, reconstructions, eta)` that returns **one loss per image**,
-#    shape `(B,)`, for $\eta = 1$ and $\eta = 2$, and run the cell until the checker prints ✓.
-#    (Until you do, it reports that your function returned nothing.)
-# 2. Set $\eta = 2$ (pass `eta=2` to `train_autoencoder` and `per_image_losses`). Do the four
+# Solutions sit between `### BEGIN SOLUTION` and `### END SOLUTION`; the student set
+# (`python -m began_lite book assignments`) replaces them with a stub for you to fill in.
+#
+# 1. **(checked, warm-up)** Write `my_pixel_loss(images, reconstructions, eta)` that returns
+#    **one loss per image**, shape `(B,)`, for $\eta = 1$ and $\eta = 2$, and run the cell until
+#    the checker prints ✓.
+# 2. **(checked)** Suppose `began_lite` *summed* $\mathcal{L}$ over the $N_x = C H W$ pixels
+#    instead of averaging. Which gain $\lambda_k$ then moves $k_t$ exactly as the paper's gain
+#    does with averaged losses? Write `summed_lambda_k(lambda_k, channels, image_size)`. The
+#    checker prints your value beside the true one, and $k$ after 2,000 steps of made-up losses,
+#    averaged with the paper's gain and summed with yours. (This is why a $\lambda_k$ copied from
+#    one code base to another means nothing until you know how each scales its loss.)
+# 3. Set $\eta = 2$ (pass `eta=2` to `train_autoencoder` and `per_image_losses`). Do the four
 #    distributions keep their order? Are the squared losses more or less skewed, and why would
 #    squaring make a right tail longer?
-# 3. Replace the uniform noise by Gaussian noise with a small standard deviation around the
-#    background value $-1$ (clamped to $[-1, 1]$). Where does its loss distribution land now?
-#    What does that say about using $\mathcal{L}$ alone to judge images?
-# 4. Run the chapter with `BOOK_PROFILE=full` (32 px, a wider network, longer training). Do the
+# 4. The blank images above used a standard deviation of 0.05. Raise it step by step: at which
+#    value does their mean loss pass the real digits'? What does that say about using
+#    $\mathcal{L}$ alone to judge images?
+# 5. Run the chapter with `BOOK_PROFILE=full` (32 px, a wider network, longer training). Do the
 #    normality numbers of the real-digit losses move towards or away from a normal distribution?
 
-# %%
+# %% tags=["nbval-ignore-output"]
 def my_pixel_loss(images, reconstructions, eta):
     """Your L(v) = |v - D(v)|^eta, averaged over the pixels of each image: (B, C, H, W) -> (B,)."""
-    # Replace this line with your code.
+    ### BEGIN SOLUTION
+    return (images - reconstructions).abs().pow(eta).flatten(1).mean(1)
+    ### END SOLUTION
 
 
 passed = check_pixel_loss(my_pixel_loss)
+
+
+# %% tags=["nbval-ignore-output"]
+def summed_lambda_k(lambda_k, channels, image_size):
+    """Your gain for a loss summed over pixels that moves k as `lambda_k` does for the mean."""
+    ### BEGIN SOLUTION
+    # Summing multiplies L(x) and L(G(z)), hence the error gamma L(x) - L(G(z)), by
+    # N_x = C H W; the step lambda_k * error stays the same if lambda_k shrinks N_x-fold.
+    return lambda_k / (channels * image_size**2)
+    ### END SOLUTION
+
+
+passed = check_lambda_k_for_summed_loss(summed_lambda_k)
+
+# %% tags=["nbval-ignore-output"]
+### BEGIN SOLUTION
+# Exercise 3. With eta = 2 each pixel error e in [0, 2] becomes e^2: small errors shrink and large
+# ones grow, so the four sets keep their order (squaring is monotone for e >= 0) but spread
+# apart, and the right tail of hard digits stretches further: squared losses are more skewed.
+# Exercise 4. for std in (0.05, 0.1, 0.2, 0.4): compute per_image_losses(autoencoder, blank)
+# with blank = (-1 + std * torch.randn(500, 1, 16, 16)).clamp(-1, 1); the loss grows with the
+# texture, not with how digit-like the image is, so a low L alone cannot tell a blank image
+# from a digit.
+# Exercise 5. Run `BOOK_PROFILE=full .venv/bin/python -m began_lite book execute 4` and compare
+# the skewness and JB rows of the real-digit losses with the quick profile's table above.
+### END SOLUTION
