@@ -307,6 +307,8 @@ plt.tight_layout()
 # discriminator and its own $\eta$:
 
 # %%
+# NBVAL_IGNORE_OUTPUT
+# the reference model is replaced when a better one is trained
 ref_generator, ref_discriminator, ref_config, _ = load_reference("mnist32")
 ref_real = load_mnist("val", ref_config.image_size, root=book_root() / "data").images
 ref_l1 = per_image_losses(ref_discriminator, ref_real[:B["probe_count"]], eta=ref_config.eta)
