@@ -21,7 +21,8 @@
 #   each of its two terms measures;
 # - build an independent quality number for MNIST: the Fréchet distance between real and
 #   generated digits in the feature space of a small classifier;
-# - compare the two along a run with a rank correlation, and find where they disagree;
+# - compare the two along a run with a rank correlation, with a bootstrap interval and with
+#   training time held fixed, and find where they disagree;
 # - explain the paper's learning-rate rule, halving when $\mathcal{M}_{global}$ stalls, and read it
 #   in a log.
 #
@@ -39,10 +40,12 @@ from began_lite.began import convergence_measure, sample_z
 from began_lite.book import book_root, budget
 from began_lite.data import load_mnist
 from began_lite.data.images import resize
-from began_lite.exercises.part2_control import check_convergence_measure
+from began_lite.exercises.part2_control import check_convergence_measure, check_loss_fake_at
 from began_lite.metrics import (classifier_features, frechet_distance, mnist_classifier)
+from began_lite.metrics.evaluate import draw_samples, summary_line, table as evaluate_table
 from began_lite.seeding import seed_everything
 from began_lite.train import load_config, load_generator, read_metrics, train
+from began_lite.train.reference import load_reference
 from began_lite.train.schedule import StallHalving
 from began_lite.viz import make_grid
 
@@ -150,8 +153,9 @@ def generate(path, count):
         return generator(codes).clamp(-1, 1)
 
 
-fig, axes = plt.subplots(1, len(checkpoints), figsize=(2.2 * len(checkpoints), 2.6))
-for ax, path in zip(np.atleast_1d(axes), checkpoints):
+shown = checkpoints[B["show_every"] - 1::B["show_every"]]  # a few of the many checkpoints
+fig, axes = plt.subplots(1, len(shown), figsize=(2.2 * len(shown), 2.6))
+for ax, path in zip(np.atleast_1d(axes), shown):
     grid = make_grid(generate(path, B["samples"]), nrow=int(B["samples"] ** 0.5))
     ax.imshow(grid[:, :, 0], cmap="gray")
     ax.set_title(f"step {step_of(path)}", fontsize=9)
@@ -159,7 +163,27 @@ for ax, path in zip(np.atleast_1d(axes), checkpoints):
 plt.show()
 
 # %% [markdown]
-# The loss curve and the pictures tell the same story at first sight. But "looks better" is not a
+# A few hundred steps of networks this small do not draw digits. What a longer BEGAN run draws
+# is shown by the book's reference model, a longer run on a CPU (`make reference`), with the
+# numbers `python -m began_lite evaluate` gives it (its own Fréchet distance, at 32 px and with
+# its own sample sizes, so not on the same scale as the distances of 7.4):
+
+# %%
+# NBVAL_IGNORE_OUTPUT
+# the reference model is replaced when a better one is trained
+ref_generator, _, ref_config, ref_numbers = load_reference("mnist32")
+print(f"reference: {ref_config.steps} steps at {ref_config.image_size} px, n = {ref_config.n}, "
+      f"gamma = {ref_config.gamma}, eta = {ref_config.eta}")
+print(evaluate_table(ref_numbers))
+plt.figure(figsize=(7, 2.2))
+plt.imshow(make_grid(draw_samples(ref_generator, ref_config.z_dim, 16), nrow=16)[:, :, 0],
+           cmap="gray")
+plt.title(f"the reference model's samples ({ref_config.image_size} px, {ref_config.steps} steps)")
+plt.axis("off")
+plt.show()
+
+# %% [markdown]
+# "Looks better" is not a
 # number, and $\mathcal{M}_{global}$ is computed from $D$'s own losses, so it cannot be its own
 # judge. We need a quality measure that knows nothing about $D$.
 #
@@ -288,6 +312,39 @@ print(f"consecutive checkpoints where one falls and the other rises: {disagree}"
 print(f"M_global falls at every checkpoint: {bool(np.all(np.diff(ckpt_M) < 0))}; "
       f"the Frechet distance does: {bool(np.all(np.diff(ckpt_fd) < 0))}")
 
+
+def partial_spearman(a, b, control):
+    """Spearman's rho of a and b with the ranks of `control` partialled out."""
+    r_ab, r_ac, r_bc = spearman(a, b), spearman(a, control), spearman(b, control)
+    return (r_ab - r_ac * r_bc) / np.sqrt((1 - r_ac**2) * (1 - r_bc**2))
+
+
+def bootstrap_interval(statistic, draws, seed):
+    """95% percentile interval of statistic(index) over `draws` resamples of the checkpoints."""
+    boot = np.random.default_rng(seed)
+    values = [statistic(boot.integers(0, len(table), len(table))) for _ in range(draws)]
+    return np.nanpercentile(values, [2.5, 97.5])
+
+
+with np.errstate(invalid="ignore", divide="ignore"):  # a resample may repeat one checkpoint
+    low, high = bootstrap_interval(lambda i: spearman(ckpt_M[i], ckpt_fd[i]), B["bootstrap"],
+                                   B["seed"])
+    partial = partial_spearman(ckpt_M, ckpt_fd, ckpt_steps)
+    p_low, p_high = bootstrap_interval(
+        lambda i: partial_spearman(ckpt_M[i], ckpt_fd[i], ckpt_steps[i]), B["bootstrap"], B["seed"])
+print(f"rho 95% bootstrap interval over checkpoints: [{low:+.2f}, {high:+.2f}]; "
+      f"excludes 0: {bool(low > 0 or high < 0)}")
+print(f"with training time held fixed (partial rho given the step): {partial:+.2f}, "
+      f"interval [{p_low:+.2f}, {p_high:+.2f}]; excludes 0: {bool(p_low > 0 or p_high < 0)}")
+raw_shown, partial_shown = bool(low > 0 or high < 0), bool(p_low > 0 or p_high < 0)
+print("so this run shows: " + {
+    (True, True): "an association that survives holding training time fixed",
+    (True, False): "that both numbers change with training time, but not that a checkpoint "
+                   "with a lower M_global than its step predicts has better samples",
+    (False, True): "no clear association overall, but one at a fixed training time",
+    (False, False): "no association that this many checkpoints can distinguish from none"}[
+    (raw_shown, partial_shown)])
+
 fig, ax_m = plt.subplots(figsize=(7, 3.4))
 ax_fd = ax_m.twinx()
 ax_m.plot(ckpt_steps, ckpt_M, "o-", color="C0", label="M_global")
@@ -299,13 +356,18 @@ fig.legend(loc="upper right", bbox_to_anchor=(0.88, 0.88))
 plt.show()
 
 # %% [markdown]
-# Over the run the two agree in the large: the rank correlation above is strongly positive, and
-# the sample grids improve as $\mathcal{M}_{global}$ falls. In the small they do not: between the
-# checkpoint pairs listed above one number improves while the other gets worse. Early in training
-# most of the fall of $\mathcal{M}_{global}$ is the fall of $\mathcal{L}(x)$ (the plot of its two
-# terms), that is, $D$ learning to auto-encode real digits, which by itself says nothing about
-# $G$'s samples. And the distance is still far above its real-versus-real floor: these small,
-# briefly trained networks draw digit-like blobs, not digits.
+# How to read these numbers. A rank correlation over a handful of checkpoints is noisy, so the
+# bootstrap interval (resampling the checkpoints) says how far it could move; an interval that
+# includes 0 means this run does not show an association at all. And a correlation along one run
+# is partly just time: both numbers tend to fall as training goes on, whatever the link between
+# them. The partial correlation removes the part that the step number explains; what is left is
+# whether a checkpoint with a lower $\mathcal{M}_{global}$ *than its training time predicts*
+# also has a lower Fréchet distance. The last printed line says which of these this run shows.
+# The paper's claim (section 4.4) is a correlation along training; one short run of small
+# networks on 16 px digits is a weak test of it either way. The pairs of consecutive checkpoints
+# listed above are where one number improves while the other gets worse. Much of the fall of
+# $\mathcal{M}_{global}$ is the fall of $\mathcal{L}(x)$ (the plot of its two terms), that is,
+# $D$ learning to auto-encode real digits, which by itself says nothing about $G$'s samples.
 
 # %% [markdown]
 # Where they disagree, and why they must sometimes: $\mathcal{M}_{global}$ sees only two *mean*
@@ -314,7 +376,13 @@ plt.show()
 # distance sees the spread of the features. A controlled test with the last checkpoint's $D$:
 # the best generator imaginable, one that outputs the held-out real test digits, against a
 # perfectly collapsed one that outputs copies of a single test digit, the one whose loss is
-# closest to the mean, so that both have the same $\mathcal{L}(G(z))$.
+# closest to the mean, so that both have nearly the same $\mathcal{L}(G(z))$.
+#
+# This test holds $D$ *frozen*, so it can only show what $\mathcal{M}_{global}$ sees in one
+# step. The paper's claim (section 3.4.1) is about training, with a live $D$: after a collapse
+# $D$ keeps learning, and it can learn to reconstruct the one repeated image very well, which
+# moves $\mathcal{L}(G(z))$ and so $\mathcal{M}_{global}$. Nothing here tests that; it shows only
+# that the *formula* cannot tell the two generators apart when their mean losses agree.
 
 # %%
 # NBVAL_IGNORE_OUTPUT
@@ -330,16 +398,19 @@ with torch.no_grad():
     loss_real_now = reconstruction_loss(real_images, discriminator(real_images))
     per_image = reconstruction_loss(ideal, discriminator(ideal), per_image=True)
 collapsed = ideal[[int((per_image - per_image.mean()).abs().argmin())]].expand_as(ideal)
+results = {}
 for name, fake in (("test digits", ideal), ("one test digit", collapsed)):
     with torch.no_grad():
         loss_fake_now = reconstruction_loss(fake, discriminator(fake))
     M_now = convergence_measure(loss_real_now, loss_fake_now, config.gamma)
     print(f"{name:>14}: M_global {M_now:.4f}, "
           f"Frechet distance {frechet_distance(real, features_at(fake)):.1f}")
+    results[name] = M_now
+print(f"|difference in M_global|: {abs(results['test digits'] - results['one test digit']):.1e}")
 
 # %% [markdown]
-# $\mathcal{M}_{global}$ differs only in the fourth decimal; the Fréchet distances are at the
-# real-versus-real floor and far above it. This is why the paper offers $\mathcal{M}_{global}$
+# The printed difference in $\mathcal{M}_{global}$ is small beside the gap between the two
+# Fréchet distances, one near the real-versus-real floor and one far above it. This is why the paper offers $\mathcal{M}_{global}$
 # as a sign of convergence and of collapse *together with* looking at the samples, and why
 # $\gamma$ (the diversity knob of chapter 6) matters: nothing in $\mathcal{M}_{global}$ rewards
 # diversity directly.
@@ -388,10 +459,10 @@ changes = [(row["step"], row["lr"]) for i, row in enumerate(rows)
 print(f"the trainer's lr column, (step, lr) wherever it changed: {changes}")
 
 # %% [markdown]
-# Early in training $\mathcal{M}_{global}$ falls fast and new lows come at almost every window,
-# so no patience halves there. Later the curve flattens, and then the noise of the window means
-# decides whether a window sets a new low: the shorter the patience, the more halvings. In a run
-# this short a long patience never fires. The full profile's longer run has the rule switched on,
+# Where $\mathcal{M}_{global}$ falls steadily, new lows keep coming and no patience halves;
+# where it flattens or bumps up, the noise of the window means decides whether a window sets a
+# new low, and the shorter the patience, the more halvings (the printed lists). In a run this
+# short the longest patience printed never fires. The full profile's longer run has the rule switched on,
 # and its `lr` column above shows where it fired.
 #
 # ## Summary
@@ -402,28 +473,65 @@ print(f"the trainer's lr column, (step, lr) wherever it changed: {changes}")
 # - The Fréchet distance in a classifier's feature space is an independent judge; on MNIST a small
 #   cached classifier suffices. Its floor is the real-versus-real distance at the same sample
 #   size.
-# - Along a run the two can be compared by rank (Spearman's $\rho$, printed above). They need
-#   not agree: $\mathcal{M}_{global}$ sees mean losses only, so it cannot see collapse or
-#   diversity, as the collapsed-generator test shows.
+# - Along a run the two can be compared by rank (Spearman's $\rho$), with a bootstrap interval
+#   and with training time held fixed; a short run's few checkpoints say little. They need not
+#   agree: with $D$ frozen, $\mathcal{M}_{global}$ sees mean losses only, so it cannot see
+#   collapse or diversity, as the collapsed-generator test shows; what a live $D$ does after a
+#   collapse is not tested here.
 # - The paper's schedule halves the learning rate when $\mathcal{M}_{global}$ stops reaching new
 #   lows; the patience decides how much noise it tolerates.
 #
 # ## Exercises
 #
-# 1. **(checked)** Write `convergence_measure(loss_real, loss_fake, gamma)` yourself and run the
-#    checker. It tries both signs of the control error and losses given as 0-d tensors.
-# 2. The logged $\mathcal{M}$ is a mean of per-step values. Show that it is never smaller than
+# Solutions sit between `### BEGIN SOLUTION` and `### END SOLUTION`; the student set
+# (`python -m began_lite book assignments`) replaces them with a stub for you to fill in.
+#
+# 1. **(checked, warm-up)** Write `convergence_measure(loss_real, loss_fake, gamma)` yourself and
+#    run the checker. It tries both signs of the control error and losses given as 0-d tensors.
+# 2. **(checked)** A log line says $\mathcal{M}_{global}$ = `M` and $\mathcal{L}(x)$ =
+#    `loss_real`. Which values of $\mathcal{L}(G(z))$ could it have seen? Write
+#    `loss_fake_at(M, loss_real, gamma)` returning both, lower first. Which one means that $G$ is
+#    ahead, which that $D$ is? The checker prints yours beside the true values and
+#    $\mathcal{M}_{global}$ recomputed at them.
+# 3. The logged $\mathcal{M}$ is a mean of per-step values. Show that it is never smaller than
 #    $\mathcal{M}$ computed from the mean losses of the same window, and say when they are equal.
-# 3. Compute the Fréchet distance of the last checkpoint with 100, 200 and 500 generated and real
+# 4. Compute the Fréchet distance of the last checkpoint with 100, 200 and 500 generated and real
 #    images. How does the real-versus-real floor change with the number of images, and what does
 #    that mean for comparing numbers computed with different sample sizes?
-# 4. Train with `lr_patience` set in `B["train"]` (say 100 steps) and compare the lr column and the
+# 5. Train with `lr_patience` set in `B["train"]` (say 100 steps) and compare the lr column and the
 #    final Fréchet distance with the run above.
 
-# %%
+# %% tags=["nbval-ignore-output"]
 def my_convergence_measure(loss_real, loss_fake, gamma):
     """Your M_global from L(x), L(G(z_G)) and gamma."""
-    # Replace this line with your code.
+    ### BEGIN SOLUTION
+    return float(loss_real) + abs(gamma * float(loss_real) - float(loss_fake))
+    ### END SOLUTION
 
 
 passed = check_convergence_measure(my_convergence_measure)
+
+
+# %% tags=["nbval-ignore-output"]
+def loss_fake_at(M, loss_real, gamma):
+    """Your (lower, upper) L(G(z)) at which M_global = M, given L(x) and gamma."""
+    ### BEGIN SOLUTION
+    # M - L(x) = |gamma L(x) - L(G(z))|: the fake loss sits that far below the set point (G is
+    # ahead: its images are reconstructed too well) or that far above it (D is ahead).
+    excess = M - loss_real
+    return gamma * loss_real - excess, gamma * loss_real + excess
+    ### END SOLUTION
+
+
+passed = check_loss_fake_at(loss_fake_at)
+
+# %% tags=["nbval-ignore-output"]
+### BEGIN SOLUTION
+# Exercise 3. Per step M_t = L_t(x) + |e_t|; the mean over a window is mean L(x) + mean |e_t| >=
+# mean L(x) + |mean e_t| by the triangle inequality (Jensen for the convex |.|), with equality
+# exactly when every e_t in the window has the same sign (or is 0).
+# Exercise 4. frechet_distance(real[:n], features_at(generate(checkpoints[-1], n))) for
+# n = 100, 200, 500, beside frechet_distance(real[:n], held_out[:n]): the floor falls as n grows
+# (the Gaussians' estimates improve), so only numbers at the same n can be compared.
+# Exercise 5. Set B["train"]["lr_patience"] = 100, rerun 7.2-7.4 and read the lr column.
+### END SOLUTION
