@@ -72,6 +72,7 @@ if B["threads"]:
 seed_everything(B["seed"])
 ROOT = book_root()
 WORK = Path(tempfile.mkdtemp(prefix="ch11_"))  # this chapter's data and runs
+device = "cuda" if B["device"] == "auto" and torch.cuda.is_available() else "cpu"
 print({key: B[key] for key in sorted(B) if key != "train"})
 
 # %% [markdown]
@@ -152,10 +153,10 @@ plt.show()
 print(f"crop box (left, top, right, bottom) = {CELEBA_BOX}")
 
 # %% [markdown]
-# The crop keeps the face and drops most of the background and the shoulders. Now the mistake
-# every class makes once: training before the data is in place. The command line turns it into
-# one line that says where it looked and what to do (run here in-process, through the same
-# `main` that `python -m began_lite` calls):
+# The crop keeps the face and drops most of the background (on CelebA, the shoulders too). Now
+# the mistake every class makes once: training before the data is in place. The command line
+# turns it into one line that says where it looked and what to do (run here in-process, through
+# the same `main` that `python -m began_lite` calls):
 
 # %%
 stdout, stderr = StringIO(), StringIO()
@@ -183,8 +184,9 @@ print(f"exit status {code}; <work>/no_data holds",
 # ```
 #
 # `torchrun` starts the processes and gives each its `RANK` and `WORLD_SIZE`; the trainer wraps
-# $G$ and $D$ in `DistributedDataParallel`, which averages their gradients, so all ranks keep the
-# same weights. Each rank draws its own batch of `batch_size` images and its own $z$.
+# $G$ and $D$ in `DistributedDataParallel`, which averages their gradients, so all ranks keep
+# the same weights (`tests/test_train_ddp.py` checks it tensor by tensor). Each rank draws its
+# own batch of `batch_size` images and its own $z$.
 #
 # $k_t$ is not a weight: no gradient moves it. Each rank updates its own copy,
 #
@@ -212,7 +214,6 @@ print(json.dumps({"rank": state.context.rank, "step": state.step, "k": state.k})
 '''
 (WORK / "rank_k.py").write_text(RANK_K)
 processes = B["processes"] or max(1, torch.cuda.device_count())
-device = "cuda" if B["device"] == "auto" and torch.cuda.is_available() else "cpu"
 overrides = [f"{key}={value}" for key, value in B["train"].items()] + [f"data_root={DATA}"]
 run_dir = WORK / "run"
 command = [sys.executable, "-m", "torch.distributed.run", "--standalone",
@@ -405,9 +406,10 @@ for row in estimates:
 
 # %% [markdown]
 # Every row of that table is an estimate, and the labels say so. By this estimate the paper's
-# model at batch 16 fits a 16 GB T4 in fp32 (most of it activations at 128x128, where $D$
-# holds $n = 128$ channels), so a class on T4s needs neither activation checkpointing nor a
-# smaller batch. The saved activations in bf16 are about half the fp32 ones.
+# model at batch 16 fits a 16 GB T4 in fp32, most of it saved activations (printed above), so a
+# class on T4s needs neither activation checkpointing nor a smaller batch, if the estimate holds;
+# the peak memory a GPU measures will say. The saved activations in bf16 are about half the fp32
+# ones.
 #
 # **When a GPU has run the code.** `make gpu-check` (a separate tool of this repository) writes a
 # report under `runs/gpu-check/` on the first machine with a GPU. When `report.json` is there,
@@ -555,18 +557,19 @@ print("\n".join(warning_signs(rows, run_config)))
 #
 # **Mode collapse.** $G$ sends many $z$ to a few images. The curves can look healthy while it
 # happens; the samples and the diversity number of `evaluate` (mean pixel distance between
-# samples, against the same for real images) show it. The paper notes collapses at high initial
-# learning rates, which a smaller rate avoided. Section 11.7 shows the diversity number catching
-# a collapsed generator.
+# samples, against the same for real images) show it. The paper (section 4.1) reports
+# occasional mode collapses and visual artefacts at high initial learning rates. Section 11.7
+# shows the diversity number catching a collapsed generator.
 #
 # **The sudden collapse after too small a learning rate.** BEGAN-tensorflow's issue 19
 # ("Sudden mode collapse after 400k epochs") shows a CelebA run that made good faces for 350,000
 # steps and then, around step 380,000, collapsed to a few faces, with $L_G$ and
-# $\mathcal{L}(G(z_D))$ climbing at the same time. That code halved its learning rate on a fixed
-# schedule without a lower bound, so by then the rate was tiny. The maintainer's diagnosis: too
-# small a learning rate hurts training and can itself cause mode collapse; the fix was a lower
-# bound on the rate. Read in the curves, the signature is: the learning rate long at its lowest,
-# then $\mathcal{L}(G(z))$ and $M$ rising after a long flat stretch, and $k$ sliding to 0. Our
+# $\mathcal{L}(G(z_D))$ climbing at the same time. That code halved its learning rate every fixed
+# number of steps, with no lower bound. The maintainer's diagnosis: too small a learning rate
+# hurts training and can itself cause mode collapse; the fix was a lower bound on the rate. Read
+# in the curves, the signature is: the learning rate long at its lowest, then
+# $\mathcal{L}(G(z))$ and $M$ rising after a long flat stretch, and (by the $k$ update, since
+# $\gamma\,\mathcal{L}(x) - \mathcal{L}(G(z))$ turns negative) $k$ sliding down. Our
 # trainer halves only when $M$ stalls and never below `lr_min` (the preset's $2 \times 10^{-5}$;
 # the quick run's floor is the dashed line above), which is that fix.
 #
