@@ -185,3 +185,15 @@ def check_function(reader_fn, reference_fn, cases, *, name, atol=1e-6, rtol=1e-5
             return False
     print(f"✓ {name}: all {len(cases)} cases agree with the reference")
     return True
+
+
+def beside(label: str, reader_fn, args, true, measured: str = "") -> None:
+    """Print the reader's value of `label` beside the true one (and a measurement, if given)."""
+    def show(value):
+        return "(" + ", ".join(f"{float(v):.6g}" for v in value) + ")" \
+            if isinstance(value, tuple) else f"{float(value):.6g}"
+    try:
+        yours = show(reader_fn(*args))
+    except Exception as err:  # the reader's code may fail in any way; say so and go on
+        yours = f"raised {type(err).__name__}"
+    print(f"  {label}: yours {yours}, true {show(true)}" + (f", {measured}" if measured else ""))

@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from began_lite.began import reconstruction_loss
-from began_lite.exercises.checker import Case, cases, check_function, floats
+from began_lite.exercises.checker import Case, beside, cases, check_function, floats
 from began_lite.theory.wasserstein import wasserstein1
 
 
@@ -56,18 +56,6 @@ def check_wasserstein1(reader_fn, *, unequal_lengths=False) -> bool:
 # Checkers for exercises that derive or predict something new; each prints the reader's value
 # beside the true one and beside a measurement.
 
-def _beside(label: str, reader_fn, args, true, measured: str = "") -> None:
-    """Print the reader's value of `label` beside the true one (and a measurement, if given)."""
-    def show(value):
-        return "(" + ", ".join(f"{float(v):.6g}" for v in value) + ")" \
-            if isinstance(value, tuple) else f"{float(value):.6g}"
-    try:
-        yours = show(reader_fn(*args))
-    except Exception as err:  # the reader's code may fail in any way; say so and go on
-        yours = f"raised {type(err).__name__}"
-    print(f"  {label}: yours {yours}, true {show(true)}" + (f", {measured}" if measured else ""))
-
-
 # Chapter 4: the gain that keeps k_t's trajectory when the loss sums over pixels.
 def lambda_k_for_summed_loss(lambda_k: float, channels: int, image_size: int) -> float:
     """The lambda_k that, with L summed over the N_x = C H W pixels, moves k exactly as `lambda_k`
@@ -103,7 +91,7 @@ def check_lambda_k_for_summed_loss(reader_fn) -> bool:
         k_sum = f"{k_after_losses(gain, gamma, pixels * loss_real, pixels * loss_fake):.6f}"
     except Exception as err:  # the reader's code may fail in any way; say so and go on
         k_sum = f"not run ({type(err).__name__})"
-    _beside("16 px digits, lambda_k = 0.001 for the mean", reader_fn, (0.001, 1, 16),
+    beside("16 px digits, lambda_k = 0.001 for the mean", reader_fn, (0.001, 1, 16),
             lambda_k_for_summed_loss(0.001, 1, 16),
             f"measured: k after 2,000 steps {k_mean:.6f} with mean losses and the paper's gain, "
             f"{k_sum} with summed losses and your gain")
@@ -133,7 +121,7 @@ def check_loose_shifts(reader_fn) -> bool:
     ok = check_function(reader_fn, loose_shifts, crafted + cases(floats(0, 4, name="a"), n=10),
                         name="shifts where |m1 - m2| < W1", atol=1e-12, rtol=1e-9)
     low, high = loose_shifts(0.5)
-    _beside("a = 0.5", reader_fn, (0.5,), (low, high),
+    beside("a = 0.5", reader_fn, (0.5,), (low, high),
             f"measured |m1 - m2| / W1: {bound_ratio_uniforms(high, 0.5):.4f} at s = {high:g}, "
             f"{bound_ratio_uniforms((low + high) / 2, 0.5):.4f} at s = {(low + high) / 2:g}, "
             f"{bound_ratio_uniforms(low - 0.1, 0.5):.4f} at s = {low - 0.1:g}")

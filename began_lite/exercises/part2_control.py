@@ -4,7 +4,7 @@ import numpy as np
 import torch
 
 from began_lite.began import convergence_measure, kt_update
-from began_lite.exercises.checker import Case, cases, check_function, floats
+from began_lite.exercises.checker import Case, beside, cases, check_function, floats
 
 NAMES = ("k", "loss_real", "loss_fake", "gamma", "lambda_k")
 
@@ -51,18 +51,6 @@ def check_convergence_measure(reader_fn) -> bool:
 # Checkers for exercises that derive or predict something new; each prints the reader's value
 # beside the true one and beside a measurement.
 
-def _beside(label: str, reader_fn, args, true, measured: str = "") -> None:
-    """Print the reader's value of `label` beside the true one (and a measurement, if given)."""
-    def show(value):
-        return "(" + ", ".join(f"{float(v):.6g}" for v in value) + ")" \
-            if isinstance(value, tuple) else f"{float(value):.6g}"
-    try:
-        yours = show(reader_fn(*args))
-    except Exception as err:  # the reader's code may fail in any way; say so and go on
-        yours = f"raised {type(err).__name__}"
-    print(f"  {label}: yours {yours}, true {show(true)}" + (f", {measured}" if measured else ""))
-
-
 # Chapter 6: where the toy game's k_t loop starts to oscillate, and where it settles.
 def oscillation_threshold(response: float, sensitivity: float, loss_real: float) -> float:
     """The smallest lambda_k at which the linearised toy loop has complex eigenvalues: with
@@ -88,7 +76,7 @@ def check_oscillation_threshold(reader_fn) -> bool:
                         name="oscillation threshold of lambda_k", atol=1e-12, rtol=1e-7)
     true = oscillation_threshold(0.005, 10.0, 0.1)
     imag = [abs(toy_eigenvalues(f * true, 0.005, 10.0, 0.1)[0].imag) for f in (0.99, 1.01)]
-    _beside("r = 0.005, s = 10, L(x) = 0.1", reader_fn, (0.005, 10.0, 0.1), true,
+    beside("r = 0.005, s = 10, L(x) = 0.1", reader_fn, (0.005, 10.0, 0.1), true,
             f"measured |imaginary part| of the eigenvalues: {imag[0]:.2e} at 0.99x, "
             f"{imag[1]:.2e} at 1.01x")
     return ok
@@ -114,7 +102,7 @@ def check_k_star(reader_fn) -> bool:
     for gamma in (0.3, 0.9):
         run = simulate_kt(gamma, 0.001, 10_000, seed=0)
         measured = settle_summary(run, gamma)["k_mean"]
-        _beside(f"gamma = {gamma}, rho_0 = 0.1, s = 10", reader_fn, (gamma, 0.1, 10.0),
+        beside(f"gamma = {gamma}, rho_0 = 0.1, s = 10", reader_fn, (gamma, 0.1, 10.0),
                 k_star(gamma, 0.1, 10.0),
                 f"measured: mean k over the last fifth of 10,000 toy steps {measured:.4f}")
     return ok
@@ -140,7 +128,7 @@ def check_loss_fake_at(reader_fn) -> bool:
     ok = check_function(reader_fn, loss_fake_at, crafted + random,
                         name="L(G(z)) at a given M_global", atol=1e-9, rtol=1e-7)
     lower, upper = loss_fake_at(0.15, 0.1, 0.7)
-    _beside("M = 0.15, L(x) = 0.1, gamma = 0.7", reader_fn, (0.15, 0.1, 0.7), (lower, upper),
+    beside("M = 0.15, L(x) = 0.1, gamma = 0.7", reader_fn, (0.15, 0.1, 0.7), (lower, upper),
             f"measured: M_global at those L(G(z)) {convergence_measure(0.1, lower, 0.7):.6g} "
             f"and {convergence_measure(0.1, upper, 0.7):.6g}")
     return ok
