@@ -165,15 +165,12 @@ with redirect_stdout(stdout), redirect_stderr(stderr):
                             "--no-progress", "--set", f"data_root={WORK / 'empty'}"])
 for line in (stdout.getvalue() + stderr.getvalue()).strip().splitlines():
     print(line.replace(str(WORK), "<work>"))
-print(f"exit status {code}; <work>/no_data holds",
-      sorted(p.name for p in (WORK / "no_data").iterdir()))
+print(f"exit status {code}; <work>/no_data was created: {(WORK / 'no_data').exists()}")
 
 # %% [markdown]
-# Exit status 2 and one line that says what to do: no traceback from inside a data loader. One
-# catch (the last line): the run directory named by `--out` already holds `config.toml` and an
-# empty `metrics.jsonl` by then, and `train` refuses to start over a folder with a
-# `metrics.jsonl`. Once the data is in place, pass a fresh `--out` (or none: `train` then picks
-# `runs/celeba128-2`).
+# Exit status 2 and one line that says what to do: no traceback from inside a data loader. And
+# nothing was written (the last line): `train` opens the data before it creates the run folder,
+# so once the images are in place the same command, with the same `--out`, starts the run.
 #
 # ## 11.3 `torchrun`: several processes, one $k$
 #

@@ -267,3 +267,11 @@ def test_cli_bad_set_key_is_one_line_error(tmp_path, capsys):
     out = capsys.readouterr().out
     assert out == "error: lr must be a number, not 'abc'\n"
     assert not (tmp_path / "r").exists()
+
+
+def test_missing_data_fails_before_the_run_folder_is_written(tmp_path):
+    config = load_config("smoke", {"dataset": "celeba", "channels": 3,
+                                   "data_root": str(tmp_path / "data")})
+    with pytest.raises(UserError, match="CelebA not found"):
+        train(config, tmp_path / "run", progress=False)
+    assert not (tmp_path / "run").exists()  # so the same --out works once the data is there

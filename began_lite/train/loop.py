@@ -92,9 +92,13 @@ def fit(config: Config, out_dir, *, resume=False, device="auto", progress=True) 
     if context.device.type == "cuda":
         torch.backends.cudnn.benchmark = True  # fixed shapes: pick the fastest conv once
     try:
+        # The data first: a missing data set must fail before the run folder is written, or a
+        # second try with the same --out would find a "run" there.
+        dataset = open_dataset(config.dataset, config.image_size, split="train",
+                               root=config.data_root, channels=config.channels)
         state = start_state(config, Path(out_dir), context, resume)
         if state.step < config.steps:
-            run_loop(state, progress)
+            run_loop(state, dataset, progress)
         elif context.is_main:
             print(f"{state.run_dir} already finished {state.step} steps; raise steps to go on")
         return state
@@ -211,11 +215,10 @@ def read_metrics(run_dir) -> list[dict]:
     return [json.loads(line) for line in read_metric_lines(run_dir)]
 
 
-def run_loop(state: TrainState, progress: bool) -> None:
-    """Train from state.step to config.steps, or until SIGINT / SIGTERM (then save a checkpoint)."""
+def run_loop(state: TrainState, dataset, progress: bool) -> None:
+    """Train from state.step to config.steps on `dataset`, or until SIGINT / SIGTERM (then save
+    a checkpoint)."""
     config, context = state.config, state.context
-    dataset = open_dataset(config.dataset, config.image_size, split="train", root=config.data_root,
-                           channels=config.channels)
     batches = make_batches(dataset, config, state.step, context)
     models = wrap(state.generator, context), wrap(state.discriminator, context)
     # The grids' z: one draw from the run's seed, so every grid of a run shows the same z.
