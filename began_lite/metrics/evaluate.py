@@ -11,9 +11,10 @@ import math
 
 import torch
 
-from began_lite.began import convergence_measure, reconstruction_loss, sample_z
+from began_lite.began import convergence_measure, sample_z
 from began_lite.data import open_dataset, resize
 from began_lite.errors import UserError
+from began_lite.loss_distributions import per_image_losses
 from began_lite.metrics.classifier import classifier_features, mnist_classifier
 from began_lite.metrics.frechet import frechet_distance
 
@@ -44,14 +45,6 @@ def draw_samples(generator, z_dim: int, count: int, device="cpu", seed=EVAL_SEED
     parts = [generator(z[i:i + BATCH].to(device)).float().cpu() for i in range(0, count, BATCH)]
     samples = torch.cat(parts)
     return samples.clamp(-1, 1) if clamp else samples
-
-
-@torch.no_grad()
-def mean_reconstruction_loss(discriminator, images: torch.Tensor, eta: int, device="cpu") -> float:
-    """L over images (N, C, H, W): the mean over images of |v - D(v)|^eta."""
-    losses = [reconstruction_loss(v, discriminator(v), eta, per_image=True).cpu()
-              for v in (images[i:i + BATCH].to(device) for i in range(0, len(images), BATCH))]
-    return float(torch.cat(losses).mean())
 
 
 @torch.no_grad()
@@ -93,12 +86,13 @@ def _take(dataset, count: int) -> torch.Tensor:
     return torch.stack([dataset[int(i)] for i in order[:count]])
 
 
-def judge_set(images, discriminator, eta, device, digits) -> dict:
+def judge_set(images, discriminator, eta, digits) -> dict:
     """Numbers for one set of images: diversity, L, and for digits the class statistics.
 
     L is measured on `images` as given; the rest on them clamped to [-1, 1], as they are shown.
     """
-    row = {"count": len(images), "loss": mean_reconstruction_loss(discriminator, images, eta, device)}
+    row = {"count": len(images),
+           "loss": float(per_image_losses(discriminator, images, eta=eta).mean())}
     images = images.clamp(-1, 1)
     row["diversity"] = mean_pairwise_distance(images)
     if digits is not None:
@@ -120,8 +114,8 @@ def evaluate(generator, discriminator, config, count=1000, device="cpu") -> dict
         classifier = mnist_classifier(root=config.data_root)
         digits = {"classifier": classifier, "reference": classifier_features(classifier, reference)}
     samples = draw_samples(generator, config.z_dim, count, device, clamp=False)
-    real_row = judge_set(real, discriminator, config.eta, device, digits)
-    model_row = judge_set(samples, discriminator, config.eta, device, digits)
+    real_row = judge_set(real, discriminator, config.eta, digits)
+    model_row = judge_set(samples, discriminator, config.eta, digits)
     loss_real, loss_fake = real_row["loss"], model_row["loss"]
     return {"dataset": config.dataset, "image_size": config.image_size, "count": count,
             "z_seed": EVAL_SEED, "real_kind": real_kind, "gamma": config.gamma,
