@@ -85,8 +85,19 @@ def _frozen_call(module: nn.Module, x: torch.Tensor) -> torch.Tensor:
     return torch.func.functional_call(plain, weights, (x,))
 
 
-def _losses(generator, discriminator, real, z_dim, eta, rng, dtype):
-    """(L(x), L(G(z_D)), L(G(z_G))) as tensors, all three measured by the same D_t.
+def pull_away(embeddings: torch.Tensor) -> torch.Tensor:
+    """EBGAN's pull-away term (Zhao et al. 2016): mean squared cosine between distinct rows.
+
+    0 when the batch's embeddings are orthogonal, 1 when they all point the same way.
+    """
+    unit = nn.functional.normalize(embeddings.float(), dim=1)
+    cosine = unit @ unit.T
+    count = embeddings.shape[0]
+    return (cosine.square().sum() - count) / (count * (count - 1))
+
+
+def _losses(generator, discriminator, real, z_dim, eta, rng, dtype, pull_away_weight=0.0):
+    """(L(x), L(G(z_D)), L(G(z_G)), pull-away) as tensors, all measured by the same D_t.
 
     D is called once on real and G(z_D) together (DDP allows one forward per backward). G(z_G)
     goes through the plain D module with detached weights, so G's backward never reaches the
@@ -101,10 +112,12 @@ def _losses(generator, discriminator, real, z_dim, eta, rng, dtype):
     with _autocast(device, dtype):
         recon = discriminator(both)
         fake_g = generator(z_g)
-        recon_g = _frozen_call(discriminator, fake_g)
+        embedding_g = _frozen_call(_plain(discriminator).encoder, fake_g)
+        recon_g = _frozen_call(_plain(discriminator).decoder, embedding_g)
     per_image = reconstruction_loss(both, recon, eta, per_image=True)
     loss_fake_g = reconstruction_loss(fake_g, recon_g, eta)
-    return per_image[:batch].mean(), per_image[batch:].mean(), loss_fake_g
+    spread = pull_away(embedding_g) if pull_away_weight else loss_fake_g.new_zeros(())
+    return per_image[:batch].mean(), per_image[batch:].mean(), loss_fake_g, spread
 
 
 def _update(generator, discriminator, opt_g, opt_d, loss_d, loss_g) -> None:
@@ -146,7 +159,8 @@ def began_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.opti
                autocast_dtype: torch.dtype | None = None,
                reduce_mean: Callable[[torch.Tensor], torch.Tensor] | None = None,
                reduce_sum: Callable[[torch.Tensor], torch.Tensor] | None = None,
-               flags: Callable[[], torch.Tensor] | None = None) -> StepResult:
+               flags: Callable[[], torch.Tensor] | None = None,
+               pull_away_weight: float = 0.0) -> StepResult:
     """One BEGAN step on real (B, C, H, W), the paper's simultaneous update (section 3.4, eq. 4).
 
     L_D = L(x) - k_t L(G(z_D)) and L_G = L(G(z_G)) are both measured by the same D_t, with
@@ -160,10 +174,10 @@ def began_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.opti
     the caller's stop flags, which travel in that same tensor, so a step syncs with the host
     once. result.flags holds them, each True if set on any rank.
     """
-    loss_real, loss_fake_d, loss_fake = _losses(generator, discriminator, real, z_dim, eta, rng,
-                                                autocast_dtype)
+    loss_real, loss_fake_d, loss_fake, spread = _losses(
+        generator, discriminator, real, z_dim, eta, rng, autocast_dtype, pull_away_weight)
     loss_d = loss_real - k * loss_fake_d
-    _update(generator, discriminator, opt_g, opt_d, loss_d, loss_fake)
+    _update(generator, discriminator, opt_g, opt_d, loss_d, loss_fake + pull_away_weight * spread)
     loss_g = loss_fake.detach().clone()  # an in-place reduce_mean must not reach L_G
     loss_real, loss_fake, loss_d, loss_g, flags = _host_numbers(
         loss_real.detach(), loss_fake.detach(), loss_d.detach(), loss_g, flags, reduce_mean,

@@ -31,6 +31,7 @@ class Config:
     gamma: float = 0.5              # diversity ratio E[L(G(z))] / E[L(x)], paper: (0, 1]
     lambda_k: float = 0.001         # proportional gain of the k_t controller
     eta: int = 1                    # L(v) = |v - D(v)|^eta, 1 or 2
+    pull_away: float = 0.0          # weight of EBGAN's pull-away term in L_G (0: the paper)
     lr: float = 1e-4                # Adam learning rate, for G and D
     lr_min: float = 1e-6            # the floor for the halving schedule
     lr_patience: int = 0            # halve lr after this many steps with no new lowest M (0: off)

@@ -278,7 +278,8 @@ def one_step(state: TrainState, models, real: torch.Tensor, stop=None):
                         lambda_k=config.lambda_k, z_dim=config.z_dim, eta=config.eta,
                         rng=state.z_rng, autocast_dtype=state.autocast_dtype,
                         reduce_sum=distributed.make_reduce_sum(context),
-                        flags=lambda: stop_flags(state, stop))
+                        flags=lambda: stop_flags(state, stop),
+                        pull_away_weight=config.pull_away)
     state.step += 1
     state.k = result.k
     return result
