@@ -9,8 +9,9 @@ import torch
 
 from began_lite.errors import UserError
 from began_lite.files import atomic_path
-from began_lite.nets import build_began, carry_at, set_carry
+from began_lite.nets import carry_at, set_carry
 from began_lite.train.config import MODEL_KEYS, Config, make_config
+from began_lite.train.kinds import build_models, check_kind
 
 FORMAT = "began-lite-checkpoint/1"
 
@@ -90,34 +91,44 @@ def check_same_model(saved: Config, config: Config, path) -> None:
 
 
 def build_networks(config: Config):
-    """(generator, discriminator) for `config`."""
-    return build_began(config.image_size, config.channels, config.n, config.h, config.z_dim,
-                       repeat=config.repeat, skip=config.skip)
+    """(generator, discriminator) for `config`: BEGAN's pair, or alpha-GAN's G and image D."""
+    networks = build_models(config)
+    return networks["generator"], networks["discriminator"]
 
 
-def load_networks(checkpoint_path, device="cpu"):
-    """(generator, discriminator, Config, step) from a checkpoint file, in eval mode on `device`."""
+def load_models(checkpoint_path, device="cpu"):
+    """({checkpoint key: network}, Config, step) from a checkpoint file of any model kind, the
+    networks in eval mode on `device`."""
     payload = load_checkpoint(checkpoint_path)
     try:
         config = make_config(payload["config"])
     except (KeyError, TypeError, UserError) as err:
         raise UserError(f"{checkpoint_path} holds no valid config ({err}); it was not written by "
                         f"this version of began-lite") from None
-    generator, discriminator = build_networks(config)
-    load_module_state(generator, payload.get("generator", {}), checkpoint_path, "generator")
-    load_module_state(discriminator, payload.get("discriminator", {}), checkpoint_path,
-                      "discriminator")
-    # A checkpoint from the middle of the vanishing-residual schedule still uses its carry.
+    networks = build_models(config)
     step = payload.get("step", 0)
-    for module in (generator, discriminator):
-        set_carry(module, carry_at(step, config.residual_steps))
-    return generator.to(device).eval(), discriminator.to(device).eval(), config, step
+    for name, network in networks.items():
+        load_module_state(network, payload.get(name, {}), checkpoint_path, name)
+        # A checkpoint from the middle of the vanishing-residual schedule still uses its carry.
+        set_carry(network, carry_at(step, config.residual_steps))
+        network.to(device).eval()
+    return networks, config, step
+
+
+def load_networks(checkpoint_path, device="cpu"):
+    """(generator, discriminator, Config, step) from a BEGAN checkpoint file, in eval mode on
+    `device`; another model kind's checkpoint is a one-line UserError."""
+    networks, config, step = load_models(checkpoint_path, device)
+    check_kind(config.model, "began", checkpoint_path,
+               "this needs BEGAN's generator and autoencoder discriminator; give a checkpoint of "
+               "a began run")
+    return networks["generator"], networks["discriminator"], config, step
 
 
 def load_generator(checkpoint_path, device="cpu"):
-    """(generator in eval mode on `device`, Config) from a checkpoint file."""
-    generator, _, config, _ = load_networks(checkpoint_path, device)
-    return generator, config
+    """(generator in eval mode on `device`, Config) from a checkpoint file of any model kind."""
+    networks, config, _ = load_models(checkpoint_path, device)
+    return networks["generator"], config
 
 
 def rng_states(z_rng: torch.Generator) -> dict:

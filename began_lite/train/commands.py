@@ -8,12 +8,11 @@ from pathlib import Path
 
 import torch
 
-from began_lite.began import sample_z
 from began_lite.errors import UserError
 from began_lite.files import write_text_atomic
 from began_lite.nets import count_parameters
 from began_lite.train.bench import baseline, benchmark, format_baseline
-from began_lite.train.checkpoint import build_networks, load_generator
+from began_lite.train.checkpoint import load_generator
 from began_lite.train.config import (
     PRESET_DIR,
     load_config,
@@ -25,6 +24,7 @@ from began_lite.train.config import (
 )
 from began_lite.train.distributed import DEVICES, resolve_device
 from began_lite.train.evaluation import add_evaluate
+from began_lite.train.kinds import build_models, check_kind, kind_of
 from began_lite.train.loop import checkpoint_dir, train
 from began_lite.viz.grids import save_grid
 
@@ -37,7 +37,7 @@ def add_commands(subparsers) -> None:
     add_sample(subparsers)
     sub = subparsers.add_parser("presets", help="list the training presets")
     sub.set_defaults(run=run_presets)
-    sub = subparsers.add_parser("params", help="parameter counts of one preset's G and D")
+    sub = subparsers.add_parser("params", help="parameter counts of one preset's networks")
     sub.add_argument("--preset", required=True, help="a preset name or a .toml file")
     sub.add_argument("--set", nargs="+", action="extend", default=[], metavar="KEY=VALUE")
     sub.set_defaults(run=run_params)
@@ -46,8 +46,9 @@ def add_commands(subparsers) -> None:
 
 
 def add_train(subparsers) -> None:
-    sub = subparsers.add_parser("train", help="train BEGAN with a preset",
-                                description="Train BEGAN. A new run goes to runs/<preset> (or "
+    sub = subparsers.add_parser("train", help="train BEGAN (or alpha-GAN) with a preset",
+                                description="Train the preset's model (BEGAN, or alpha-GAN for "
+                                "model = \"alpha-gan\"). A new run goes to runs/<preset> (or "
                                 "runs/<preset>-2, -3, ... when that is taken); --resume continues "
                                 "the newest of them, or --out DIR.")
     sub.add_argument("--preset", help="a preset name (see `presets`) or a .toml file")
@@ -146,7 +147,12 @@ def train_config(args, run_dir):
     saved = run_dir / "config.toml"
     if not saved.is_file():
         raise UserError(f"{saved} does not exist; --resume needs the folder of an earlier run")
-    return make_config({**read_toml(saved), **overrides})
+    config = make_config({**read_toml(saved), **overrides})
+    if args.preset:
+        check_kind(config.model, load_config(args.preset).model, saved,
+                   f"--preset {args.preset} trains the other kind; resume this run without "
+                   f"--preset (--resume --out {run_dir})")
+    return config
 
 
 def run_train(args) -> int:
@@ -176,8 +182,8 @@ def run_sample(args) -> int:
         raise UserError(f"--out must name a .png file, not {args.out!r}")
     device = resolve_device(args.device)
     generator, config = load_generator(args.checkpoint, device=device)
-    z = sample_z(args.n, config.z_dim, generator=torch.Generator().manual_seed(args.seed),
-                 device=device)
+    z = kind_of(config).prior(args.n, config.z_dim,
+                              generator=torch.Generator().manual_seed(args.seed), device=device)
     with torch.no_grad():
         images = generator(z)
     save_grid(images, args.out, nrow=math.ceil(math.sqrt(args.n)))
@@ -186,14 +192,22 @@ def run_sample(args) -> int:
 
 
 def preset_summary(name: str) -> str:
-    """One line: name, resolution, data set, widths, G+D parameters, the preset's first comment."""
+    """One line: name, resolution, data set, widths, the parameters of all networks (G+D, or
+    E+G+D+C for alpha-GAN), the preset's first comment."""
     config = load_config(name)
-    generator, discriminator = build_networks(config)
-    total = count_parameters(generator) + count_parameters(discriminator)
+    networks = build_models(config)
+    total = sum(count_parameters(network) for network in networks.values())
     first = preset_path(name).read_text().splitlines()[0]
     about = first.lstrip("# ").split(": ", 1)[-1] if first.startswith("#") else ""
     return (f"{name:<10} {config.image_size:>3} px  {config.dataset:<8} n={config.n:<3} "
-            f"h={config.h:<3} z={config.z_dim:<3} G+D {short_count(total):>7}  {about}")
+            f"h={config.h:<3} z={config.z_dim:<3} {network_letters(networks)} "
+            f"{short_count(total):>7}  {about}")
+
+
+def network_letters(networks: dict) -> str:
+    """'G+D' for BEGAN's networks, 'E+G+D+C' for alpha-GAN's: the first letters of the roles."""
+    letters = {"generator": "G", "discriminator": "D", "encoder": "E", "code_discriminator": "C"}
+    return "+".join(letters[name] for name in networks)
 
 
 def short_count(count: int) -> str:
@@ -212,11 +226,12 @@ def run_presets(args) -> int:
 
 def run_params(args) -> int:
     config = load_config(args.preset, args.set)
-    generator, discriminator = build_networks(config)
-    g, d = count_parameters(generator), count_parameters(discriminator)
+    counts = {name: count_parameters(network) for name, network in build_models(config).items()}
+    parts = " + ".join(f"{network_letters({name: None})} {count:,}"
+                       for name, count in counts.items())
     print(f"{args.preset}: {config.image_size} px, n={config.n}, h={config.h}, "
           f"z_dim={config.z_dim}: "
-          f"G {g:,} + D {d:,} = {g + d:,} parameters")
+          f"{parts} = {sum(counts.values()):,} parameters")
     return 0
 
 
@@ -226,6 +241,8 @@ def run_bench(args) -> int:
     if steps < 1 or warmup < 0 or args.repeats < 1:
         raise UserError("--steps and --repeats must be at least 1 and --warmup 0 or more")
     config = load_config(args.preset, args.set)
+    check_kind(config.model, "began", f"preset {args.preset}",
+               "bench times BEGAN's step; give a began preset")
     if args.baseline:
         result = baseline(config, steps=steps, warmup=warmup, repeats=args.repeats,
                           device=args.device)

@@ -11,13 +11,17 @@ from began_lite.files import write_text_atomic
 
 PRESET_DIR = Path(__file__).parent / "presets"
 PRECISIONS = ("fp32", "bf16", "auto")  # auto: bf16 only where `bench` measured it faster
+MODELS = ("began", "alpha-gan")  # the model kinds the trainer knows (train/kinds.py)
 # Keys that fix the networks' shapes: a checkpoint only loads into a config that agrees on them.
-MODEL_KEYS = ("image_size", "channels", "n", "h", "z_dim", "repeat", "skip")
+MODEL_KEYS = ("model", "image_size", "channels", "n", "h", "z_dim", "repeat", "skip",
+              "code_hidden")
 
 
 @dataclass
 class Config:
-    """Everything one BEGAN run needs; names follow Berthelot et al. 2017."""
+    """Everything one run needs; names follow Berthelot et al. 2017 (and Rosca et al. 2017 for
+    alpha-GAN's keys). A key that the run's model does not use is ignored."""
+    model: str = "began"            # "began", or "alpha-gan" (E, G, D, C; began_lite.alpha_gan)
     dataset: str = "mnist"          # a source for began_lite.data.open_dataset
     data_root: str = "data"         # folder holding local data sets
     image_size: int = 32            # H = W, a power of two from 8 to 256
@@ -32,6 +36,8 @@ class Config:
     lambda_k: float = 0.001         # proportional gain of the k_t controller
     eta: int = 1                    # L(v) = |v - D(v)|^eta, 1 or 2
     pull_away: float = 0.0          # weight of EBGAN's pull-away term in L_G (0: the paper)
+    lambda_rec: float = 1.0         # alpha-gan: lambda, the weight of ||x - G(E(x))||_1 in L_E, L_G
+    code_hidden: int = 64           # alpha-gan: hidden units of the code discriminator's 2 layers
     lr: float = 1e-4                # Adam learning rate, for G and D
     lr_min: float = 1e-6            # the floor for the halving schedule
     lr_patience: int = 0            # halve lr after this many steps with no new lowest M (0: off)
@@ -157,6 +163,13 @@ def validate(config: Config) -> None:
     if config.precision not in PRECISIONS:
         raise UserError(f"precision must be one of {', '.join(PRECISIONS)}, "
                         f"not {config.precision!r}")
+    if config.model not in MODELS:
+        raise UserError(f"model must be one of {', '.join(MODELS)}, not {config.model!r}")
+    if config.model == "alpha-gan" and config.lr_patience:
+        raise UserError("lr_patience must be 0 for model alpha-gan: the lr rule watches BEGAN's "
+                        "M, which alpha-GAN does not have")
+    if not (math.isfinite(config.lambda_rec) and config.lambda_rec >= 0):
+        raise UserError(f"lambda_rec must be 0 or more, not {config.lambda_rec}")
     if config.eta not in (1, 2):
         raise UserError(f"eta must be 1 or 2, not {config.eta}")
     # The paper takes gamma in [0, 1]; the k_t controller works for any gamma > 0, and the
@@ -164,7 +177,7 @@ def validate(config: Config) -> None:
     if not 0 < config.gamma <= 4:
         raise UserError(f"gamma must lie in (0, 4] (the paper uses (0, 1]), not {config.gamma}")
     positive = ("channels", "n", "h", "z_dim", "repeat", "batch_size", "steps", "log_every",
-                "sample_every", "checkpoint_every", "sample_count")
+                "sample_every", "checkpoint_every", "sample_count", "code_hidden")
     for key in positive:
         if getattr(config, key) < 1:
             raise UserError(f"{key} must be at least 1, not {getattr(config, key)}")

@@ -5,8 +5,8 @@ from pathlib import Path
 
 from began_lite.errors import UserError
 from began_lite.files import write_text_atomic
-from began_lite.metrics.evaluate import evaluate, summary_line, table
-from began_lite.train.checkpoint import load_networks
+from began_lite.metrics.evaluate import evaluate, evaluate_alpha_gan, summary_line, table
+from began_lite.train.checkpoint import load_models
 from began_lite.train.distributed import resolve_device
 from began_lite.train.reference import export_reference
 
@@ -14,7 +14,8 @@ from began_lite.train.reference import export_reference
 def add_evaluate(subparsers) -> None:
     sub = subparsers.add_parser("evaluate", help="judge a checkpoint: classes, FD, diversity, M",
                                 description="Judge a checkpoint on samples from a fixed z, beside "
-                                "held-out real images.")
+                                "held-out real images (an alpha-GAN's also on its reconstructions "
+                                "of them, in place of BEGAN's L and M).")
     sub.add_argument("--checkpoint", required=True, help="a .pt file from a run's checkpoints/")
     sub.add_argument("--count", type=int, default=1000, help="samples to draw (default 1000)")
     sub.add_argument("--json", help="also write the numbers to this JSON file")
@@ -30,11 +31,15 @@ def add_evaluate(subparsers) -> None:
 
 
 def evaluate_checkpoint(path, count=1000, device="cpu") -> dict:
-    """The `evaluate` numbers of one checkpoint file, with its path and step."""
+    """The `evaluate` numbers of one checkpoint (BEGAN or alpha-GAN), with its path and step."""
     device = resolve_device(device)
-    generator, discriminator, config, step = load_networks(path, device)
-    return {"checkpoint": str(path), "step": step,
-            **evaluate(generator, discriminator, config, count, device)}
+    networks, config, step = load_models(path, device)
+    if config.model == "alpha-gan":
+        numbers = evaluate_alpha_gan(networks["encoder"], networks["generator"], config, count,
+                                     device)
+    else:
+        numbers = evaluate(networks["generator"], networks["discriminator"], config, count, device)
+    return {"checkpoint": str(path), "step": step, **numbers}
 
 
 def run_evaluate(args) -> int:

@@ -1,4 +1,7 @@
-"""The BEGAN training loop: run directory, metrics, samples, checkpoints, exact resume, guards."""
+"""The training loop: run directory, metrics, samples, checkpoints, exact resume, guards.
+
+One loop for every model kind (train/kinds.py, config key `model`): BEGAN's step or alpha-GAN's
+Algorithm 1 step; what a run holds, logs and checkpoints comes from the kind."""
 import json
 import math
 import signal
@@ -12,7 +15,8 @@ import torch
 from torch.nn.parallel import DistributedDataParallel
 from tqdm.auto import tqdm
 
-from began_lite.began import began_step, sample_z
+from began_lite.alpha_gan import alpha_gan_step
+from began_lite.began import began_step
 from began_lite.data import open_dataset
 from began_lite.errors import UserError
 from began_lite.files import write_text_atomic
@@ -21,7 +25,7 @@ from began_lite.seeding import seed_everything
 from began_lite.train import distributed
 from began_lite.train.batches import Z_STREAM, derived_generator, make_batches
 from began_lite.train.checkpoint import (
-    build_networks,
+    build_models,
     check_same_model,
     checkpoint_dir,
     load_checkpoint,
@@ -31,13 +35,11 @@ from began_lite.train.checkpoint import (
     set_rng_states,
 )
 from began_lite.train.config import Config, make_config, save_config
+from began_lite.train.kinds import Kind, check_kind, kind_of
 from began_lite.train.precision import resolve_precision
 from began_lite.train.schedule import StallHalving
 from began_lite.viz.curves import plot_curves
 from began_lite.viz.grids import save_grid
-
-WINDOW_KEYS = ("loss_real", "loss_fake", "loss_d", "loss_g", "M")
-
 
 class Diverged(UserError):
     """A loss became NaN or inf; the last good checkpoint is kept."""
@@ -46,11 +48,16 @@ class Diverged(UserError):
 @dataclass
 class Window:
     """Sums of the step results since the last metrics line (checkpoints save it: exact resume)."""
-    sums: dict = field(default_factory=lambda: dict.fromkeys(WINDOW_KEYS, 0.0))
+    sums: dict          # {window key of the run's kind: sum}
     count: int = 0
 
+    @classmethod
+    def of(cls, kind: Kind) -> "Window":
+        """An empty window for the step numbers of `kind`."""
+        return cls(dict.fromkeys(kind.window_keys, 0.0))
+
     def add(self, result) -> None:
-        for key in WINDOW_KEYS:
+        for key in self.sums:
             self.sums[key] += getattr(result, key)
         self.count += 1
 
@@ -60,27 +67,49 @@ class Window:
 
 @dataclass
 class TrainState:
-    """Everything a run holds; `generator` and `discriminator` are the plain (unwrapped) modules."""
+    """Everything a run holds; `networks` are the plain (unwrapped) modules, by checkpoint key."""
     config: Config
     context: distributed.Context
     run_dir: Path
-    generator: torch.nn.Module
-    discriminator: torch.nn.Module
-    opt_g: torch.optim.Optimizer
-    opt_d: torch.optim.Optimizer
+    networks: dict          # BEGAN: generator, discriminator; alpha-GAN: E, G, D, C (kinds.py)
+    optimizers: dict        # one Adam per network, by checkpoint key: opt_g, opt_d, ...
     z_rng: torch.Generator
     schedule: StallHalving
-    k: float = 0.0                      # k_0 = 0 (paper)
+    k: float = 0.0                      # k_0 = 0 (paper); BEGAN only
     step: int = 0                       # steps done
-    window: Window = field(default_factory=Window)
+    window: Window | None = None        # None: an empty one for the run's kind
     metrics: list = field(default_factory=list)  # the lines of metrics.jsonl
     stopped_by: str = ""                # the signal that stopped the run early, if any
     autocast_dtype: torch.dtype | None = None  # bf16 when the run's precision resolves to it
 
+    def __post_init__(self):
+        if self.window is None:
+            self.window = Window.of(self.kind)
+
+    @property
+    def kind(self) -> Kind:
+        return kind_of(self.config)
+
+    @property
+    def generator(self) -> torch.nn.Module:
+        return self.networks["generator"]
+
+    @property
+    def discriminator(self) -> torch.nn.Module:
+        return self.networks["discriminator"]
+
+    @property
+    def opt_g(self) -> torch.optim.Optimizer:
+        return self.optimizers["opt_g"]
+
+    @property
+    def opt_d(self) -> torch.optim.Optimizer:
+        return self.optimizers["opt_d"]
+
 
 def train(config: Config, out_dir, *, resume: bool = False, device="auto",
           progress: bool = True) -> Path:
-    """Train BEGAN with `config`, writing the run into `out_dir`; returns the run directory."""
+    """Train the model of `config`, writing the run into `out_dir`; returns the run directory."""
     return fit(config, out_dir, resume=resume, device=device, progress=progress).run_dir
 
 
@@ -119,13 +148,15 @@ def check_run_dir(run_dir: Path, resume: bool) -> None:
 def start_state(config: Config, run_dir: Path, context, resume: bool) -> TrainState:
     """A fresh TrainState, or the one saved in `run_dir`'s last checkpoint."""
     check_run_dir(run_dir, resume)
+    if context.distributed and not kind_of(config).distributed:
+        raise UserError(f"model {config.model} trains in one process; start it without torchrun")
     distributed.barrier(context)  # every rank has looked at run_dir before rank 0 writes to it
     seed_everything(config.seed)  # the same initial weights on every rank
-    generator, discriminator = build_networks(config)
-    generator = place(generator, context, config)
-    discriminator = place(discriminator, context, config)
-    state = TrainState(config, context, run_dir, generator, discriminator,
-                       adam(generator, config), adam(discriminator, config),
+    networks = {name: place(network, context, config)
+                for name, network in build_models(config).items()}
+    optimizers = {key: adam(network, config)
+                  for key, network in zip(kind_of(config).optimizers, networks.values())}
+    state = TrainState(config, context, run_dir, networks, optimizers,
                        derived_generator(config.seed, Z_STREAM, context.rank),
                        StallHalving(config.lr, config.lr_min, config.lr_patience))
     if resume:
@@ -163,12 +194,16 @@ def adam(module: torch.nn.Module, config: Config) -> torch.optim.Adam:
 def restore(state: TrainState, payload: dict) -> None:
     """Load networks, optimizers, k, step, schedule, log window, RNG states and metrics."""
     path = checkpoint_dir(state.run_dir) / "last.pt"
-    check_same_model(make_config(payload["config"]), state.config, path)
-    load_module_state(state.generator, payload["generator"], path, "generator")
-    load_module_state(state.discriminator, payload["discriminator"], path, "discriminator")
-    state.opt_g.load_state_dict(payload["opt_g"])
-    state.opt_d.load_state_dict(payload["opt_d"])
-    state.k, state.step = payload["k"], payload["step"]
+    saved = make_config(payload["config"])
+    check_kind(saved.model, state.config.model, path,
+               f"resume it with the config it was trained with (model = {saved.model!r}) or "
+               f"start the {state.config.model} run in another folder")
+    check_same_model(saved, state.config, path)
+    for name, network in state.networks.items():
+        load_module_state(network, payload[name], path, name)
+    for key, optimizer in state.optimizers.items():
+        optimizer.load_state_dict(payload[key])
+    state.k, state.step = payload.get("k", 0.0), payload["step"]
     state.schedule.load_state_dict(payload["schedule"])
     follow_config_lr(state, make_config(payload["config"]))
     state.window = Window(dict(payload["window"]["sums"]), payload["window"]["count"])
@@ -193,9 +228,10 @@ def follow_config_lr(state: TrainState, saved: Config) -> None:
 
 
 def set_lr(state: TrainState, lr: float) -> None:
-    """Use `lr` in both optimizers from the next step on."""
-    for group in (*state.opt_g.param_groups, *state.opt_d.param_groups):
-        group["lr"] = lr
+    """Use `lr` in every optimizer from the next step on."""
+    for optimizer in state.optimizers.values():
+        for group in optimizer.param_groups:
+            group["lr"] = lr
 
 
 def read_metric_lines(run_dir) -> list[str]:
@@ -207,8 +243,9 @@ def read_metric_lines(run_dir) -> list[str]:
 
 
 def read_metrics(run_dir) -> list[dict]:
-    """The rows of a run's metrics.jsonl (step, loss_real, loss_fake, loss_d, loss_g, k, M, lr,
-    images_per_second) as dicts."""
+    """The rows of a run's metrics.jsonl as dicts: step, the kind's window means (BEGAN:
+    loss_real, loss_fake, loss_d, loss_g, M, then k; alpha-GAN: kinds.ALPHA_GAN.window_keys),
+    lr, images_per_second."""
     path = Path(run_dir) / "metrics.jsonl"
     if not path.is_file():
         raise UserError(f"{path} does not exist; give the folder of a run started with `train`")
@@ -220,10 +257,11 @@ def run_loop(state: TrainState, dataset, progress: bool) -> None:
     a checkpoint)."""
     config, context = state.config, state.context
     batches = make_batches(dataset, config, state.step, context)
-    models = wrap(state.generator, context), wrap(state.discriminator, context)
+    models = tuple(wrap(network, context) for network in state.networks.values())
     # The grids' z: one draw from the run's seed, so every grid of a run shows the same z.
-    fixed_z = sample_z(config.sample_count, config.z_dim,
-                       generator=torch.Generator().manual_seed(config.seed), device=context.device)
+    fixed_z = state.kind.prior(config.sample_count, config.z_dim,
+                               generator=torch.Generator().manual_seed(config.seed),
+                               device=context.device)
     bar = tqdm(total=config.steps, initial=state.step, disable=not (progress and context.is_main),
                unit="step", dynamic_ncols=True)
     timer = Timer(config.batch_size * context.world_size)
@@ -233,7 +271,7 @@ def run_loop(state: TrainState, dataset, progress: bool) -> None:
                 result = one_step(state, models, real, stop)
                 timer.tick()
                 stopping = after_step(state, result, timer, fixed_z, stop)
-                show_progress(bar, result, state.k, timer.images_per_step)
+                show_progress(bar, state.kind.postfix(result, state.k), timer.images_per_step)
                 if stopping:
                     break
     finally:
@@ -243,13 +281,13 @@ def run_loop(state: TrainState, dataset, progress: bool) -> None:
         bar.close()
 
 
-def show_progress(bar, result, k: float, images_per_step: int) -> None:
-    """Advance the bar one step; its postfix shows M, k and images/s (from tqdm's smoothed rate)."""
+def show_progress(bar, numbers: dict, images_per_step: int) -> None:
+    """Advance the bar one step; its postfix shows the kind's `numbers` (BEGAN: M, k) and
+    images/s (from tqdm's smoothed rate)."""
     bar.update(1)
     if not bar.disable:
         rate = bar.format_dict.get("rate") or 0.0
-        bar.set_postfix(M=f"{result.M:.4f}", k=f"{k:.4f}", img_s=f"{rate * images_per_step:.1f}",
-                        refresh=False)
+        bar.set_postfix(**numbers, img_s=f"{rate * images_per_step:.1f}", refresh=False)
 
 
 def wrap(module: torch.nn.Module, context) -> torch.nn.Module:
@@ -261,7 +299,8 @@ def wrap(module: torch.nn.Module, context) -> torch.nn.Module:
 
 
 def one_step(state: TrainState, models, real: torch.Tensor, stop=None):
-    """One BEGAN step on the batch `real` (B, C, H, W); updates state.k and state.step.
+    """One step of the run's model on the batch `real` (B, C, H, W): BEGAN's step (updates
+    state.k too) or alpha-GAN's Algorithm 1 step; updates state.step.
 
     The step's one all-reduce carries the losses and the stop flags (a signal, weights that are
     no longer finite), so every rank takes the same decision in after_step.
@@ -272,8 +311,15 @@ def one_step(state: TrainState, models, real: torch.Tensor, stop=None):
         real = real.contiguous(memory_format=torch.channels_last)
     if config.residual_steps:
         carry = carry_at(state.step, config.residual_steps)
-        set_carry(state.generator, carry)
-        set_carry(state.discriminator, carry)
+        for network in state.networks.values():
+            set_carry(network, carry)
+    if config.model == "alpha-gan":
+        result = alpha_gan_step(*models, *state.optimizers.values(), real,
+                                lambda_rec=config.lambda_rec, z_dim=config.z_dim, rng=state.z_rng,
+                                autocast_dtype=state.autocast_dtype,
+                                flags=lambda: stop_flags(state, stop))
+        state.step += 1
+        return result
     result = began_step(*models, state.opt_g, state.opt_d, real, state.k, gamma=config.gamma,
                         lambda_k=config.lambda_k, z_dim=config.z_dim, eta=config.eta,
                         rng=state.z_rng, autocast_dtype=state.autocast_dtype,
@@ -287,7 +333,7 @@ def one_step(state: TrainState, models, real: torch.Tensor, stop=None):
 
 def stop_flags(state: TrainState, stop) -> torch.Tensor:
     """[a stop signal arrived, a weight is NaN or inf] on this rank, as a tensor (no host sync)."""
-    params = [p.detach() for m in (state.generator, state.discriminator) for p in m.parameters()]
+    params = [p.detach() for m in state.networks.values() for p in m.parameters()]
     # The largest |w| of each tensor: NaN and inf survive the max, and it never overflows.
     largest = torch.stack(torch._foreach_norm(params, float("inf")))
     weights_bad = ~torch.isfinite(largest).all()
@@ -302,7 +348,7 @@ def after_step(state: TrainState, result, timer, fixed_z, stop) -> bool:
     ranks stop at the same step with the same message, before any other collective.
     """
     config, step = state.config, state.step
-    bad = [f"{key}={getattr(result, key)}" for key in ("loss_real", "loss_fake", "loss_d", "loss_g")
+    bad = [f"{key}={getattr(result, key)}" for key in state.kind.finite_keys
            if not math.isfinite(getattr(result, key))]
     stop_now, weights_bad = result.flags
     if bad or weights_bad:
@@ -355,12 +401,13 @@ class Timer:
 
 def log_metrics(state: TrainState, timer: Timer) -> None:
     """Append one line to metrics.jsonl (window means, k, lr) and apply the lr schedule."""
-    means = state.window.means()
-    row = {"step": state.step, **means, "k": state.k, "lr": state.schedule.lr,
-           "images_per_second": round(timer.rate(), 2)}
+    kind, means = state.kind, state.window.means()
+    row = {"step": state.step, **means, **({"k": state.k} if kind.uses_k else {}),
+           "lr": state.schedule.lr, "images_per_second": round(timer.rate(), 2)}
     state.metrics.append(json.dumps(row) + "\n")
-    set_lr(state, state.schedule.update(state.step, means["M"]))
-    state.window = Window()
+    if kind.schedule_key:
+        set_lr(state, state.schedule.update(state.step, means[kind.schedule_key]))
+    state.window = Window.of(kind)
     timer.reset()
     if state.context.is_main:
         write_text_atomic(state.run_dir / "metrics.jsonl", "".join(state.metrics))
@@ -374,7 +421,7 @@ def write_samples(state: TrainState, fixed_z: torch.Tensor) -> None:
     save_grid(images, state.run_dir / "samples" / f"step_{state.step:07d}.png", nrow=nrow)
     if state.metrics:
         figure = plot_curves([json.loads(line) for line in state.metrics],
-                             state.run_dir / "curves.png")
+                             state.run_dir / "curves.png", panels=state.kind.panels)
         figure.clear()
 
 
@@ -391,10 +438,10 @@ def write_checkpoint(state: TrainState, periodic: bool) -> None:
     ranks = [states for states, _ in gathered]
     if not state.context.is_main:
         return
-    payload = {"config": asdict(state.config), "step": state.step, "k": state.k,
-               "generator": state.generator.state_dict(),
-               "discriminator": state.discriminator.state_dict(),
-               "opt_g": state.opt_g.state_dict(), "opt_d": state.opt_d.state_dict(),
+    payload = {"config": asdict(state.config), "step": state.step,
+               **({"k": state.k} if state.kind.uses_k else {}),
+               **{name: network.state_dict() for name, network in state.networks.items()},
+               **{key: optimizer.state_dict() for key, optimizer in state.optimizers.items()},
                "schedule": state.schedule.state_dict(),
                "window": {"sums": state.window.sums, "count": state.window.count}, "rng": ranks}
     save_checkpoint(payload, state.run_dir, periodic=periodic, keep=state.config.keep_checkpoints)

@@ -13,12 +13,13 @@ PANELS = [
 ]
 
 
-def plot_curves(metrics_rows, path=None) -> Figure:
-    """A 2x2 figure of losses, k, M and lr against the step; saved atomically as PNG if `path`."""
+def plot_curves(metrics_rows, path=None, panels=PANELS) -> Figure:
+    """A 2x2 figure of losses, k, M and lr against the step (or four other `panels`, the last
+    one on a log scale); saved atomically as PNG if `path`."""
     figure = Figure(figsize=(10, 6), layout="constrained")
     axes = figure.subplots(2, 2).ravel()
     steps = [row["step"] for row in metrics_rows]
-    for ax, (keys, ylabel, labels) in zip(axes, PANELS):
+    for ax, (keys, ylabel, labels) in zip(axes, panels):
         for key, label in zip(keys, labels):
             ax.plot(steps, [row[key] for row in metrics_rows], label=label)
         ax.set_xlabel("step")
