@@ -293,7 +293,10 @@ class Generator(Decoder):
 
 
 def build_began(image_size: int, channels: int, n: int, h: int, z_dim: int, repeat: int = 2,
-                skip: bool = False) -> tuple[Generator, AutoEncoder]:
-    """The BEGAN pair (generator, discriminator) for one configuration."""
-    generator = Generator(image_size, channels, n, z_dim, repeat, skip)
+                skip: bool = False, generator_n: int = 0,
+                generator_repeat: int = 0) -> tuple[Generator, AutoEncoder]:
+    """The BEGAN pair (generator, discriminator); n and repeat are D's, and G's too unless
+    generator_n / generator_repeat (0: the same as D's) unbalance the pair (paper, section 4.5)."""
+    generator = Generator(image_size, channels, generator_n or n, z_dim,
+                          generator_repeat or repeat, skip)
     return generator, AutoEncoder(image_size, channels, n, h, repeat, skip)

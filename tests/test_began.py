@@ -125,7 +125,26 @@ def test_both_networks_step_from_the_same_d():
     assert not _same(g0, _params(g)) and not _same(d0, _params(d))
 
 
-def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng):
+def _pull_away_by_hand(e):
+    """EBGAN's f_PT written as its double sum over distinct pairs."""
+    count, total = len(e), 0.0
+    for i in range(count):
+        for j in range(count):
+            if i != j:
+                total = total + (e[i] @ e[j] / (e[i].norm() * e[j].norm())) ** 2
+    return total / (count * (count - 1))
+
+
+def test_pull_away_by_hand():
+    e = torch.tensor([[1.0, 0.0], [0.0, 2.0], [3.0, 3.0]])
+    # cos^2 pairs: (1,2) 0, (1,3) 1/2, (2,3) 1/2, each counted twice, over 3 * 2 ordered pairs
+    assert began.pull_away(e).item() == pytest.approx(2 * (0.5 + 0.5) / 6)
+    assert began.pull_away(torch.ones(4, 3)).item() == pytest.approx(1.0)
+    e = torch.randn(5, 7)
+    assert began.pull_away(e).item() == pytest.approx(_pull_away_by_hand(e).item(), rel=1e-5)
+
+
+def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng, pull_away=0.0):
     """The paper's eq. 4 written out plainly: both losses from the same D_t, separate D calls,
     separate z_D and z_G, then both updates; D's gradient only from L_D, G's only from L_G."""
     z_d = torch.rand(len(real), z_dim, generator=rng) * 2 - 1
@@ -135,8 +154,9 @@ def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng):
     loss_d = loss_real - k * (fake_d - d(fake_d)).abs().mean()
     fake_g = g(z_g)
     loss_g = (fake_g - d(fake_g)).abs().mean()
+    objective_g = loss_g + pull_away * _pull_away_by_hand(d.encode(fake_g))
     d_grads = torch.autograd.grad(loss_d, list(d.parameters()))
-    g_grads = torch.autograd.grad(loss_g, list(g.parameters()))
+    g_grads = torch.autograd.grad(objective_g, list(g.parameters()))
     for params, grads in ((d.parameters(), d_grads), (g.parameters(), g_grads)):
         for p, grad in zip(params, grads):
             p.grad = grad
@@ -145,7 +165,8 @@ def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng):
     return k + lambda_k * (gamma * loss_real.item() - loss_g.item())
 
 
-def test_step_matches_reference_and_draws_two_batches_of_z():
+@pytest.mark.parametrize("pull_away", [0.0, 0.5])
+def test_step_matches_reference_and_draws_two_batches_of_z(pull_away):
     g, d, opt_g, opt_d, real = _setup()
     g2, d2 = copy.deepcopy(g), copy.deepcopy(d)
     opt_g2 = torch.optim.Adam(g2.parameters(), lr=1e-3)
@@ -153,8 +174,8 @@ def test_step_matches_reference_and_draws_two_batches_of_z():
     rng, rng2 = torch.Generator().manual_seed(7), torch.Generator().manual_seed(7)
     for k in (0.2, 0.4):  # two steps: the second sees weights both versions updated
         r = began.began_step(g, d, opt_g, opt_d, real, k, gamma=0.7, lambda_k=0.05, z_dim=4,
-                             rng=rng)
-        k2 = _reference_step(g2, d2, opt_g2, opt_d2, real, k, 0.7, 0.05, 4, rng2)
+                             rng=rng, pull_away_weight=pull_away)
+        k2 = _reference_step(g2, d2, opt_g2, opt_d2, real, k, 0.7, 0.05, 4, rng2, pull_away)
         assert r.k == pytest.approx(k2, abs=1e-6)
     for a, b in zip(list(g.parameters()) + list(d.parameters()),
                     list(g2.parameters()) + list(d2.parameters())):

@@ -67,6 +67,14 @@ def test_began_shapes(size, repeat):
     assert g(torch.rand(2, 6)).shape == x.shape
 
 
+def test_unbalanced_pair_changes_only_the_generator():
+    g, d = nets.build_began(16, channels=1, n=8, h=5, z_dim=6, repeat=1, generator_n=4,
+                            generator_repeat=2)
+    assert nets.count_parameters(g) == nets.count_parameters(nets.Generator(16, 1, 4, 6, 2))
+    assert nets.count_parameters(d) == nets.count_parameters(nets.AutoEncoder(16, 1, 8, 5, 1))
+    assert g(torch.rand(3, 6)).shape == (3, 1, 16, 16)
+
+
 @pytest.mark.parametrize("size", [128, 256])
 def test_began_large_shapes(size):
     g, d = nets.build_began(size, channels=1, n=2, h=3, z_dim=3, repeat=1, skip=True)

@@ -55,6 +55,8 @@ def test_string_overrides_parse_by_type():
     (["eta=3"], ["eta must be 1 or 2"]),
     (["lr_min=1"], ["lr_min"]),
     (["batch_size=0"], ["batch_size must be at least 1"]),
+    (["generator_n=-8"], ["generator_n must be 0 or more"]),
+    (["pull_away=-0.1"], ["pull_away must be 0 or more"]),
 ])
 def test_bad_overrides_are_one_line_errors(overrides, words):
     with pytest.raises(UserError) as err:

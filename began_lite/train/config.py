@@ -14,7 +14,7 @@ PRECISIONS = ("fp32", "bf16", "auto")  # auto: bf16 only where `bench` measured 
 MODELS = ("began", "alpha-gan")  # the model kinds the trainer knows (train/kinds.py)
 # Keys that fix the networks' shapes: a checkpoint only loads into a config that agrees on them.
 MODEL_KEYS = ("model", "image_size", "channels", "n", "h", "z_dim", "repeat", "skip",
-              "code_hidden")
+              "code_hidden", "generator_n", "generator_repeat")
 
 
 @dataclass
@@ -30,6 +30,8 @@ class Config:
     h: int = 32                     # size of the discriminator's embedding
     z_dim: int = 32                 # size of the generator's input z ~ U[-1, 1]
     repeat: int = 2                 # 3x3 conv + ELU layers per scale
+    generator_n: int = 0            # G's n when it differs from D's (0: n; unbalanced pairs)
+    generator_repeat: int = 0       # G's repeat when it differs from D's (0: repeat)
     skip: bool = False              # skip connections: h0 up-sampled and concatenated at each scale
     residual_steps: int = 0         # vanishing residuals: carry 1 -> 0 over these steps (0: off)
     gamma: float = 0.5              # diversity ratio E[L(G(z))] / E[L(x)], paper: (0, 1]
@@ -181,7 +183,8 @@ def validate(config: Config) -> None:
     for key in positive:
         if getattr(config, key) < 1:
             raise UserError(f"{key} must be at least 1, not {getattr(config, key)}")
-    for key in ("residual_steps", "lr_patience", "keep_checkpoints", "num_workers", "num_threads"):
+    for key in ("residual_steps", "lr_patience", "keep_checkpoints", "num_workers", "num_threads",
+                "generator_n", "generator_repeat", "pull_away"):
         if getattr(config, key) < 0:
             raise UserError(f"{key} must be 0 or more, not {getattr(config, key)}")
     if not (math.isfinite(config.lr) and config.lr > 0 and 0 < config.lr_min <= config.lr):

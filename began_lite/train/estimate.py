@@ -145,4 +145,4 @@ def memory_estimate(config: Config, precision: str = "fp32") -> dict:
 def _networks(config: Config):
     """(generator, discriminator) of `config`'s shapes, in the current tensor mode."""
     return build_began(config.image_size, config.channels, config.n, config.h, config.z_dim,
-                       config.repeat, config.skip)
+                       config.repeat, config.skip, config.generator_n, config.generator_repeat)

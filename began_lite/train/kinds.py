@@ -33,7 +33,8 @@ class Kind:
 def _build_began(config: Config) -> dict:
     generator, discriminator = build_began(config.image_size, config.channels, config.n,
                                            config.h, config.z_dim, repeat=config.repeat,
-                                           skip=config.skip)
+                                           skip=config.skip, generator_n=config.generator_n,
+                                           generator_repeat=config.generator_repeat)
     return {"generator": generator, "discriminator": discriminator}
 
 
