@@ -112,8 +112,11 @@ def _losses(generator, discriminator, real, z_dim, eta, rng, dtype, pull_away_we
     with _autocast(device, dtype):
         recon = discriminator(both)
         fake_g = generator(z_g)
-        embedding_g = _frozen_call(_plain(discriminator).encoder, fake_g)
-        recon_g = _frozen_call(_plain(discriminator).decoder, embedding_g)
+        if pull_away_weight:  # the embedding is needed too: D's two halves, one after the other
+            embedding_g = _frozen_call(_plain(discriminator).encoder, fake_g)
+            recon_g = _frozen_call(_plain(discriminator).decoder, embedding_g)
+        else:
+            recon_g = _frozen_call(discriminator, fake_g)
     per_image = reconstruction_loss(both, recon, eta, per_image=True)
     loss_fake_g = reconstruction_loss(fake_g, recon_g, eta)
     spread = pull_away(embedding_g) if pull_away_weight else loss_fake_g.new_zeros(())
