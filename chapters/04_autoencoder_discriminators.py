@@ -227,8 +227,9 @@ print(f"blank images reconstructed better than real digits: "
 #
 # The brief run above is far too short to draw digits: its samples are what a BEGAN generator
 # makes after `began_steps` steps, not what BEGAN can do. The book ships a reference model, a
-# longer BEGAN run on a CPU (32 px, trained by `make reference`; its settings and its `evaluate`
-# numbers are printed below). Its samples, from a fixed $z$, and the losses our 16 px
+# longer run of the `mnist` recipe on a CPU (BEGAN plus a diversity term on $G$'s loss, see
+# chapter 9.6; 32 px, trained by `make reference`; its settings and its `evaluate` numbers are
+# printed below). Its samples, from a fixed $z$, and the losses our 16 px
 # autoencoder gives them once they are shrunk to its size:
 
 # %%

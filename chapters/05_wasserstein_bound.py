@@ -303,8 +303,8 @@ plt.tight_layout()
 # turns it to $m_2 > m_1$.
 #
 # This run is far too short for its generator to draw digits. The same check on the book's
-# reference model, a longer BEGAN run on a CPU (`make reference`; 32 px), with its own
-# discriminator and its own $\eta$:
+# reference model, a longer run of the `mnist` recipe on a CPU (BEGAN plus a diversity term on
+# $G$'s loss, chapter 9.6; `make reference`; 32 px), with its own discriminator and its own $\eta$:
 
 # %%
 # NBVAL_IGNORE_OUTPUT

@@ -312,9 +312,10 @@ plt.show()
 
 # %% [markdown]
 # The run is there to show the control loop, not to draw digits: a few hundred steps of networks
-# this small cannot. What a longer BEGAN run draws is shown by the book's reference model, a
-# longer run on a CPU (`make reference`; its settings and `evaluate` numbers are printed), with
-# its loss ratio on held-out digits beside its $\gamma$:
+# this small cannot. What a longer run draws is shown by the book's reference model, a longer
+# run of the `mnist` recipe on a CPU (BEGAN plus a diversity term on $G$'s loss, chapter 9.6;
+# `make reference`; its settings and `evaluate` numbers are printed), with its loss ratio on
+# held-out digits beside its $\gamma$:
 
 # %%
 # NBVAL_IGNORE_OUTPUT

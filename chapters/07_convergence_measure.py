@@ -163,8 +163,9 @@ for ax, path in zip(np.atleast_1d(axes), shown):
 plt.show()
 
 # %% [markdown]
-# A few hundred steps of networks this small do not draw digits. What a longer BEGAN run draws
-# is shown by the book's reference model, a longer run on a CPU (`make reference`), with the
+# A few hundred steps of networks this small do not draw digits. What a longer run draws is shown
+# by the book's reference model, a longer run of the `mnist` recipe on a CPU (BEGAN plus a
+# diversity term on $G$'s loss, chapter 9.6; `make reference`), with the
 # numbers `python -m began_lite evaluate` gives it (its own Fréchet distance, at 32 px and with
 # its own sample sizes, so not on the same scale as the distances of 7.4):
 
