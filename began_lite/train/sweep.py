@@ -1,6 +1,7 @@
 """A sweep over gamma (BEGAN section 3.3, Figure 3): one run per value, each judged by `evaluate`.
 
-Every run shares the config and the seed, so the runs differ in gamma alone. Chapter 10 uses it.
+Every run shares the config and the seed, so the runs differ in gamma alone. Chapter 10 uses it;
+`judged_run` (train, then evaluate the last checkpoint) serves train/pairings.py too.
 """
 import dataclasses
 import time
@@ -15,17 +16,23 @@ from began_lite.train.config import Config, make_config
 from began_lite.train.loop import read_metrics, train
 
 
+def judged_run(run_config: Config, run_dir, count: int, device="cpu") -> dict:
+    """Train `run_config` into run_dir: its config, log, evaluation, time and G (on the CPU)."""
+    start = time.perf_counter()
+    run_dir = train(run_config, run_dir, device=device, progress=False)
+    seconds = time.perf_counter() - start
+    generator, discriminator, _, step = load_networks(run_dir / "checkpoints" / "last.pt", device)
+    # Judge before moving G: Module.cpu() works in place, and evaluate draws z on `device`.
+    result = evaluate(generator, discriminator, run_config, count, device)
+    return {"config": run_config, "run_dir": run_dir, "step": step, "seconds": seconds,
+            "rows": read_metrics(run_dir), "generator": generator.cpu(), "result": result}
+
+
 def gamma_run(config: Config, gamma: float, out_dir, count: int, device="cpu") -> dict:
     """Train `config` with `gamma` into out_dir/gamma_<gamma>; its log, evaluation and time."""
     run_config = make_config({**dataclasses.asdict(config), "gamma": float(gamma)})
-    start = time.perf_counter()
-    run_dir = train(run_config, Path(out_dir) / f"gamma_{gamma:g}", device=device, progress=False)
-    seconds = time.perf_counter() - start
-    generator, discriminator, _, step = load_networks(run_dir / "checkpoints" / "last.pt", device)
-    return {"gamma": float(gamma), "config": run_config, "run_dir": run_dir, "step": step,
-            "seconds": seconds,
-            "rows": read_metrics(run_dir), "generator": generator.cpu(),
-            "result": evaluate(generator, discriminator, run_config, count, device)}
+    return {"gamma": float(gamma),
+            **judged_run(run_config, Path(out_dir) / f"gamma_{gamma:g}", count, device)}
 
 
 def sweep_gamma(config: Config, gammas, out_dir, count: int, device="cpu") -> list[dict]:
