@@ -20,8 +20,12 @@ def test_reference_loads_and_reproduces_its_numbers(name, one_torch_thread):
     again = evaluate(generator, discriminator, config, count=numbers["count"])
     for key in ("loss_real", "loss_fake", "M"):
         assert again[key] == pytest.approx(numbers[key], rel=1e-3)
-    for key in ("histogram", "classes_covered"):
-        assert again["model"][key] == numbers["model"][key]
+    # The classifier judging the samples is trained on each machine, and another CPU type sums
+    # its floats in another order: a few borderline samples may change class, no more.
+    moved = sum(abs(a - b) for a, b in zip(again["model"]["histogram"],
+                                           numbers["model"]["histogram"]))
+    assert moved <= 0.02 * numbers["count"]
+    assert again["model"]["classes_covered"] == numbers["model"]["classes_covered"]
 
 
 def test_missing_reference_says_how_to_make_it(tmp_path):
