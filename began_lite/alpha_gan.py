@@ -15,10 +15,11 @@ ratio terms are minus a logit; D's and C's cross-entropies are written with soft
 began_lite.gan, so they stay finite for any logit.
 
 Choices where the paper is silent, and why:
-- C's loss: the first arXiv version of Algorithm 1 swaps the prior and posterior terms of L_C.
-  L_C here labels prior codes z as real (C -> 1) and encoded codes z^ as fake, the only sign
-  that agrees with L_E: E lowers -log C(z^) / (1 - C(z^)) by making its codes look like prior
-  codes. (The swapped sign would have E and C pushing C(z^) the same way.)
+- C's loss: a public reimplementation (victor-shepardson/alpha-GAN) notes that the first arXiv
+  version of Algorithm 1 prints the prior and posterior terms of L_C swapped. L_C here labels
+  prior codes z as real (C -> 1) and encoded codes z^ as fake, the only sign that agrees with
+  L_E: E lowers -log C(z^) / (1 - C(z^)) by making its codes look like prior codes. (The
+  swapped sign would have E and C pushing C(z^) the same way.)
 - E is deterministic, q(z|x) a point mass at E(x): Algorithm 1 only needs samples z^ ~ q(z|x),
   and a plain map is the simplest implicit distribution. p(z) = N(0, I).
 - ||.||_1 is the L1 norm of each image (a sum over its pixels), averaged over the batch, as the

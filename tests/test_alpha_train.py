@@ -13,12 +13,14 @@ import torch
 
 from began_lite.alpha_gan import NETWORKS
 from began_lite.errors import UserError
+from began_lite.metrics.evaluate import evaluate_alpha_gan
 from began_lite.train import Diverged, fit, load_config, loop, train
 from began_lite.train.checkpoint import load_checkpoint, load_generator, load_networks
 from began_lite.train.commands import add_commands
 from began_lite.train.evaluation import evaluate_checkpoint
 from began_lite.train.kinds import ALPHA_GAN
-from began_lite.train.reference import export_reference, load_reference, load_reference_models
+from began_lite.train.reference import (MAX_BYTES, export_reference, load_reference,
+                                        load_reference_models, reference_dir)
 from began_lite.viz.grids import save_grid
 
 TINY = ["image_size=8", "n=4", "z_dim=4", "code_hidden=8", "batch_size=8", "steps=30",
@@ -223,3 +225,18 @@ def test_one_process_only(tmp_path, monkeypatch):
     monkeypatch.setattr(loop.distributed, "teardown", lambda context: None)
     assert "without torchrun" in message(lambda: train(tiny(), tmp_path / "run",
                                                        progress=False))
+
+
+def test_shipped_alpha_reference_loads_and_reproduces_its_numbers(one_torch_thread):
+    folder = reference_dir("alpha-mnist32")
+    assert (folder / "model.pt").stat().st_size <= MAX_BYTES
+    payload = torch.load(folder / "model.pt", weights_only=True)  # plain tensors and numbers only
+    assert set(payload) == {"format", "config", "step", *NETWORKS}
+    networks, config, numbers = load_reference_models("alpha-mnist32")
+    assert config.model == "alpha-gan" and (folder / "samples.png").is_file()
+    again = evaluate_alpha_gan(networks["encoder"], networks["generator"], config,
+                               count=numbers["count"])
+    assert again["reconstruction_l1"] == pytest.approx(numbers["reconstruction_l1"], rel=1e-4)
+    for row in ("model", "reconstructed"):
+        for key in ("histogram", "classes_covered"):
+            assert again[row][key] == numbers[row][key]
