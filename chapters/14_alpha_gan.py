@@ -31,8 +31,9 @@
 # synthetic likelihood and an implicit posterior, and its Algorithm 1.
 #
 # BEGAN's discriminator is an autoencoder, but its generator never sees a real image: nothing
-# ties $G$ to every digit of the data set, and chapters 9 and 10 watched BEGAN drift towards a
-# few classes. alpha-GAN adds an encoder $E$ that maps each real image $x$ to a code
+# ties $G$ to every digit of the data set, and every BEGAN recipe the book tried on MNIST drifted
+# towards drawing 1s unless an extra term was added against it (the `mnist` preset's header has
+# the table). alpha-GAN adds an encoder $E$ that maps each real image $x$ to a code
 # $\hat z = E(x)$ and asks $G$ to *reconstruct* $x$ from it. Every training image then pulls on
 # $G$; that is the paper's argument against mode collapse. Two discriminators keep the rest
 # honest: $D$ judges images, $C$ judges codes.
@@ -286,13 +287,14 @@ for key, label in (("l1", "reconstruction error per pixel"), ("loss_d", "L_D"),
 
 # %% [markdown]
 # Read the printed windows against those lines. The reconstruction error per pixel falls from
-# 0.7761 to 0.1495: $E$ and $G$ learn to autoencode first. $\mathcal{L}_D$ starts at 2.0217, near
-# the $3\log 2 \approx 2.08$ of a discriminator that cannot tell anything apart, and ends at
-# 1.3695, below the 1.91 of the perfect-model optimum: $D$ is winning, as it does early in a GAN's
-# training. $\mathcal{L}_C$ ends at 1.1117, below $2\log 2 \approx 1.39$: $C$ can still tell
-# encoded codes from prior ones. $G$'s term on samples, $-a_D(G(z))$, grows from 0.0041 to
-# 2.5983, so $D$'s logit on samples falls to about $-2.6$: $D$ is increasingly sure they are fake.
-# Four hundred steps are a beginning, not an equilibrium.
+# 0.5876 to 0.1191: $E$ and $G$ learn to autoencode first. $\mathcal{L}_D$ starts at 2.0176, near
+# the $3\log 2 \approx 2.08$ of a discriminator that cannot tell anything apart; it dips well
+# below the 1.91 of the perfect-model optimum early on and ends at 1.6528, still below it: $D$ is
+# winning, as it does early in a GAN's training. $\mathcal{L}_C$ falls from 1.3939 to 0.7234,
+# far below $2\log 2 \approx 1.39$: $C$ tells encoded codes from prior ones better and better.
+# $G$'s term on samples, minus $D$'s logit on $G(z)$, goes from 0.0393 to 1.1206, so $D$'s logit
+# on samples ends near $-1.1$: $D$ calls them fake. Four hundred steps are a beginning, not an
+# equilibrium.
 #
 # ## 14.5 Reconstructions beside samples
 #
@@ -342,10 +344,12 @@ print(table(quick))
 # At 16 px the classifier sees shrunken digits: real digits themselves get a confident label
 # only 0.43 of the time and an FD of 547.65 against the test digits, so read the model's rows
 # against the real row above them, not against the 32 px numbers of 14.6. The quick run's
-# samples cover 7 of 10 classes, the largest (1s) at 0.49, with a confident share 0.55 of the
-# real digits'. Its reconstructions of held-out digits judge worse than its samples: 2 classes,
-# 0.89 of them labelled 1, an FD of 1260.08 and a diversity of 0.220 against 0.467 for the
-# digits they reconstruct: after 400 steps $G(E(x))$ draws much the same image for every digit.
+# samples cover 8 of 10 classes, the largest (2s) at 0.25, but the classifier is confident on
+# only 0.09 of them (0.21 of the real digits' share), at an FD of 560.59. Its reconstructions
+# are blurred digits: 0.60 of them are labelled 1 (the classifier's answer for blurred digits,
+# see the `mnist` preset's header), their diversity is 0.309 against 0.467 for the digits they
+# reconstruct and their FD 942.52. A run this short is too short to judge alpha-GAN by; the
+# reference model below trained the preset for 2,000 steps at 32 px.
 #
 # ## 14.6 What the preset reaches: the reference model
 #
@@ -378,14 +382,16 @@ for name, result in (("real digits", {"model": ref_numbers["real"]}),
           f"{row['confident_share']:>10.2f}{row['frechet_distance']:>8.1f}{row['diversity']:>10.3f}")
 
 # %% [markdown]
-# The alpha-GAN reference, 2,000 steps of the preset at 32 px, covers 8 of 10 classes with none
-# above 0.19, at a Fréchet distance of 132.8 against 278.5 for BEGAN's reference. Both are far
-# from the real digits' 4.1, and the classifier is confident on few samples of either (0.18 and
-# 0.13, against 0.81). Its reconstructions of held-out digits cover all 10 classes and are
-# recognised with confidence 0.56 of the time. $G$'s reconstruction term gives it a signal from
-# the pixels of every training image, which BEGAN's $G$ never gets (chapter 15 trains the three
-# models side by side). Each row is one run from one seed: the table shows where two recipes
-# ended, not how much a change of seed would move them.
+# The alpha-GAN reference, 2,000 steps of the preset at 32 px, covers 9 of 10 classes with none
+# above 0.21, at a Fréchet distance of 72.2 against 278.5 for BEGAN's reference, and the
+# classifier is confident on 0.34 of its samples against 0.13 of BEGAN's. Both are still far from
+# the real digits (4.1 and 0.81); in the figure above, most samples are broken strokes. Its
+# reconstructions of held-out digits are another matter: all 10 classes, none above 0.12,
+# recognised with confidence 0.73 of the time, FD 24.8, and in the figure they are hard to tell
+# from the digits they reconstruct. $G$'s reconstruction term gives it a signal from the pixels
+# of every training image, which BEGAN's $G$ never gets (chapter 15 trains the three models side
+# by side). Each row is one run from one seed: the table shows where two recipes ended, not how
+# much a change of seed would move them.
 #
 # ## 14.7 Do the codes follow the prior?
 #
@@ -422,13 +428,14 @@ ax.legend(fontsize=8)
 plt.show()
 
 # %% [markdown]
-# The codes match the prior's spread better than its centre: the per-dimension means run from
-# -1.382 to 1.745 where the prior's are 0 and the standard deviations from 0.475 to 1.148 against
-# 1, yet 0.955 of all code entries lie within $\pm 1.96$, as 0.950 of prior draws do. $C$ still
-# tells the two apart: its mean probability "from the prior" is 0.553 on prior codes and 0.345 on
-# $E(x)$. So $G$, sampling from the prior, meets codes unlike the ones it learned to reconstruct
-# from, one reason its samples are recognised with confidence less often than its
-# reconstructions (0.18 against 0.56 in 14.6).
+# Pooled over all dimensions, the codes look like the prior: 0.946 of all code entries lie
+# within $\pm 1.96$, as 0.950 of prior draws do, and the histogram follows the normal density.
+# Dimension by dimension they are less regular: the means run from -0.215 to 0.175 where the
+# prior's are 0, and the standard deviations from 0.658 to 1.300 against 1. $C$ still tells the
+# two apart: its mean probability "from the prior" is 0.624 on prior codes and 0.384 on $E(x)$
+# (0.5 and 0.5 would mean it cannot). So $G$, sampling from the prior, meets codes unlike the
+# ones it learned to reconstruct from, one reason its samples are recognised with confidence
+# less often than its reconstructions (0.34 against 0.73 in 14.6).
 #
 # ## Summary
 #
@@ -438,10 +445,12 @@ plt.show()
 #   every loss and every weight.
 # - The book's trainer trains it with BEGAN's loop (`model = "alpha-gan"` in the preset), and
 #   `evaluate` judges its samples and its reconstructions of held-out digits.
-# - On these digits the shipped reference reaches a Fréchet distance of 132.8 against BEGAN's
-#   278.5, with 8 of 10 classes covered; the classifier is confident on few samples of either.
-# - $C$ pulls $E$'s codes towards $\mathcal{N}(0, I)$: the reference's codes have the prior's
-#   spread but not its means, and $C$ still tells them apart.
+# - On these digits the shipped reference reaches a Fréchet distance of 72.2 against BEGAN's
+#   278.5, with 9 of 10 classes covered and a confident share of 0.34 against BEGAN's 0.13 (real
+#   digits: 0.81). Its reconstructions of held-out digits are far better than its samples.
+# - $C$ pulls $E$'s codes towards $\mathcal{N}(0, I)$: pooled, the reference's codes follow the
+#   prior, but $C$ still tells them apart (0.624 against 0.384), and samples drawn from the prior
+#   fall short of the reconstructions.
 #
 # ## Exercises
 #
