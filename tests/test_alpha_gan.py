@@ -1,17 +1,22 @@
 """alpha-GAN: the losses against hand-computed numbers, the shapes of the four networks, and one
 Algorithm 1 step (every network moves, each by the gradient of its own loss only, in order)."""
+import ast
 import copy
 import math
+from pathlib import Path
 
 import pytest
 import torch
 from torch import nn
 
+from began_lite import alpha_gan
 from began_lite.alpha_gan import (NETWORKS, AlphaLosses, alpha_gan_losses, alpha_gan_step,
                                   build_alpha_gan, sample_prior)
 from began_lite.nets import count_parameters
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
+# DESIGN.md's layers: alpha_gan comes after began and may import only the modules before it.
+ALLOWED = {"errors", "seeding", "files", "data", "nets", "theory", "gan", "began"}
 
 X = [[0.2, -0.4], [0.6, 0.8]]      # two "images" of 1 x 1 x 2 pixels
 Z = [0.5, -1.5]                    # two prior codes of one dimension
@@ -163,3 +168,10 @@ def test_step_passes_the_stop_flags_through():
     result = alpha_gan_step(*nets, *opts, real, lambda_rec=0.1, z_dim=2,
                             flags=lambda: torch.tensor([True, False]))
     assert result.flags == (True, False)
+
+
+def test_alpha_gan_imports_only_lower_layers():
+    tree = ast.parse(Path(alpha_gan.__file__).read_text())
+    modules = {node.module for node in ast.walk(tree) if isinstance(node, ast.ImportFrom)}
+    inside = {m.split(".")[1] for m in modules if m.startswith("began_lite.")}
+    assert inside and inside <= ALLOWED
