@@ -176,6 +176,8 @@ def began_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.opti
     the same for all four losses in one all-reduce; flags() (called after the update) returns
     the caller's stop flags, which travel in that same tensor, so a step syncs with the host
     once. result.flags holds them, each True if set on any rank.
+    pull_away_weight w > 0 makes G's objective L(G(z_G)) + w pull_away(Enc(G(z_G))), the mnist
+    recipe's diversity term (not the paper's); result.loss_g stays L(G(z_G)) alone.
     """
     loss_real, loss_fake_d, loss_fake, spread = _losses(
         generator, discriminator, real, z_dim, eta, rng, autocast_dtype, pull_away_weight)
