@@ -1,6 +1,7 @@
 """The command line: `python -m began_lite {train,sample,presets,params,data,book,bench}`."""
 import argparse
 import importlib
+import os
 import sys
 
 from began_lite.errors import UserError
@@ -27,6 +28,10 @@ def main(argv=None) -> int:
     except UserError as err:
         print(f"error: {err}", file=sys.stderr)
         return 2
+    except BrokenPipeError:
+        # The reader of our output left (`... | head`): stop quietly, as other command-line tools do.
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
 
 
 if __name__ == "__main__":

@@ -1,7 +1,8 @@
 """BEGAN's objective (Berthelot et al. 2017, sections 3.2-3.4): the pixel loss L, the k_t
 controller, the convergence measure M_global, and one training step.
 
-L(v) = mean |v - D(v)|^eta;  L_D = L(x) - k_t L(G(z_D));  L_G = L(G(z_G));
+L(v) = mean |v - D(v)|^eta;  L_D = L(x) - k_t L(G(z_D));  L_G = L(G(z_G));  (z_D = z_G = z in
+BEGAN-tensorflow, the authors' code: began_step(shared_z=True), one D pass for both players)
 k_{t+1} = clip(k_t + lambda_k (gamma L(x) - L(G(z_G))), 0, 1);  M = L(x) + |gamma L(x) - L(G(z_G))|.
 """
 
@@ -13,6 +14,7 @@ import torch
 from torch import nn
 
 from began_lite.errors import UserError
+from began_lite.split_grads import weight_grad_scales
 
 # Adam's (beta1, beta2) for both players everywhere in the book. The paper (section 3.4) names
 # only Adam and its learning rate; BEGAN-tensorflow, the authors' reference code, sets
@@ -137,6 +139,41 @@ def _update(generator, discriminator, opt_g, opt_d, loss_d, loss_g) -> None:
     opt_g.step()
 
 
+def _shared_z_losses(generator, discriminator, real, k, z_dim, eta, rng, dtype,
+                     pull_away_weight=0.0):
+    """(L(x), L(G(z)), objective) for the one-z step; objective.backward() fills both players'
+    gradients: D's of L_D = L(x) - k L(G(z)), G's of L_G (+ the pull-away term).
+
+    D sees cat([x, G(z)]) once, inside weight_grad_scales([1] * B + [-k] * B): the fake half's
+    gradient reaches G unscaled and D's weights scaled by -k (began_lite.split_grads).
+    """
+    batch, device = real.shape[0], real.device
+    z = sample_z(batch, z_dim, rng, device)
+    with _autocast(device, dtype):
+        fake = generator(z)
+    both = torch.cat([real, fake.to(real.dtype)])
+    scale = torch.cat([real.new_ones(batch), real.new_full((batch,), -float(k))])
+    with _autocast(device, dtype), weight_grad_scales(scale):
+        recon = discriminator(both)
+    per_image = reconstruction_loss(both, recon, eta, per_image=True)
+    loss_real, loss_fake = per_image[:batch].mean(), per_image[batch:].mean()
+    objective = loss_real + loss_fake
+    if pull_away_weight:  # G's term alone: D's weights must get none of it, so a frozen pass
+        with _autocast(device, dtype):
+            embedding = _frozen_call(_plain(discriminator).encoder, fake)
+        objective = objective + pull_away_weight * pull_away(embedding)
+    return loss_real, loss_fake, objective
+
+
+def _update_once(opt_g, opt_d, objective) -> None:
+    """Both networks step from the same D_t after one backward pass of `objective`."""
+    opt_d.zero_grad(set_to_none=True)
+    opt_g.zero_grad(set_to_none=True)
+    objective.backward()
+    opt_d.step()
+    opt_g.step()
+
+
 def _host_numbers(loss_real, loss_fake, loss_d, loss_g, flags, reduce_mean, reduce_sum):
     """(loss_real, loss_fake, loss_d, loss_g, flags) as floats and bools, with one host sync.
 
@@ -163,7 +200,7 @@ def began_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.opti
                reduce_mean: Callable[[torch.Tensor], torch.Tensor] | None = None,
                reduce_sum: Callable[[torch.Tensor], torch.Tensor] | None = None,
                flags: Callable[[], torch.Tensor] | None = None,
-               pull_away_weight: float = 0.0) -> StepResult:
+               pull_away_weight: float = 0.0, shared_z: bool = False) -> StepResult:
     """One BEGAN step on real (B, C, H, W), the paper's simultaneous update (section 3.4, eq. 4).
 
     L_D = L(x) - k_t L(G(z_D)) and L_G = L(G(z_G)) are both measured by the same D_t, with
@@ -178,11 +215,20 @@ def began_step(generator: nn.Module, discriminator: nn.Module, opt_g: torch.opti
     once. result.flags holds them, each True if set on any rank.
     pull_away_weight w > 0 makes G's objective L(G(z_G)) + w pull_away(Enc(G(z_G))), the mnist
     recipe's diversity term (not the paper's); result.loss_g stays L(G(z_G)) alone.
+    shared_z=True is BEGAN-tensorflow's form: one z, z_D = z_G, so D runs once on cat([x, G(z)])
+    and one backward pass serves both players (_shared_z_losses): the faster step.
     """
-    loss_real, loss_fake_d, loss_fake, spread = _losses(
-        generator, discriminator, real, z_dim, eta, rng, autocast_dtype, pull_away_weight)
-    loss_d = loss_real - k * loss_fake_d
-    _update(generator, discriminator, opt_g, opt_d, loss_d, loss_fake + pull_away_weight * spread)
+    if shared_z:
+        loss_real, loss_fake, objective = _shared_z_losses(
+            generator, discriminator, real, k, z_dim, eta, rng, autocast_dtype, pull_away_weight)
+        loss_d = loss_real - k * loss_fake
+        _update_once(opt_g, opt_d, objective)
+    else:
+        loss_real, loss_fake_d, loss_fake, spread = _losses(
+            generator, discriminator, real, z_dim, eta, rng, autocast_dtype, pull_away_weight)
+        loss_d = loss_real - k * loss_fake_d
+        _update(generator, discriminator, opt_g, opt_d, loss_d,
+                loss_fake + pull_away_weight * spread)
     loss_g = loss_fake.detach().clone()  # an in-place reduce_mean must not reach L_G
     loss_real, loss_fake, loss_d, loss_g, flags = _host_numbers(
         loss_real.detach(), loss_fake.detach(), loss_d.detach(), loss_g, flags, reduce_mean,

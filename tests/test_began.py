@@ -144,11 +144,13 @@ def test_pull_away_by_hand():
     assert began.pull_away(e).item() == pytest.approx(_pull_away_by_hand(e).item(), rel=1e-5)
 
 
-def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng, pull_away=0.0):
+def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng, pull_away=0.0,
+                    shared_z=False):
     """The paper's eq. 4 written out plainly: both losses from the same D_t, separate D calls,
-    separate z_D and z_G, then both updates; D's gradient only from L_D, G's only from L_G."""
+    separate z_D and z_G (one z if shared_z), then both updates; D's gradient only from L_D,
+    G's only from L_G."""
     z_d = torch.rand(len(real), z_dim, generator=rng) * 2 - 1
-    z_g = torch.rand(len(real), z_dim, generator=rng) * 2 - 1
+    z_g = z_d if shared_z else torch.rand(len(real), z_dim, generator=rng) * 2 - 1
     loss_real = (real - d(real)).abs().mean()
     fake_d = g(z_d).detach()
     loss_d = loss_real - k * (fake_d - d(fake_d)).abs().mean()
@@ -165,8 +167,10 @@ def _reference_step(g, d, opt_g, opt_d, real, k, gamma, lambda_k, z_dim, rng, pu
     return k + lambda_k * (gamma * loss_real.item() - loss_g.item())
 
 
+@pytest.mark.parametrize("shared_z", [False, True])
 @pytest.mark.parametrize("pull_away", [0.0, 0.5])
-def test_step_matches_reference_and_draws_two_batches_of_z(pull_away):
+def test_step_matches_reference_and_draws_its_z(pull_away, shared_z):
+    # shared_z: BEGAN-tensorflow's one z, computed in one D pass and one backward pass.
     g, d, opt_g, opt_d, real = _setup()
     g2, d2 = copy.deepcopy(g), copy.deepcopy(d)
     opt_g2 = torch.optim.Adam(g2.parameters(), lr=1e-3)
@@ -174,8 +178,9 @@ def test_step_matches_reference_and_draws_two_batches_of_z(pull_away):
     rng, rng2 = torch.Generator().manual_seed(7), torch.Generator().manual_seed(7)
     for k in (0.2, 0.4):  # two steps: the second sees weights both versions updated
         r = began.began_step(g, d, opt_g, opt_d, real, k, gamma=0.7, lambda_k=0.05, z_dim=4,
-                             rng=rng, pull_away_weight=pull_away)
-        k2 = _reference_step(g2, d2, opt_g2, opt_d2, real, k, 0.7, 0.05, 4, rng2, pull_away)
+                             rng=rng, pull_away_weight=pull_away, shared_z=shared_z)
+        k2 = _reference_step(g2, d2, opt_g2, opt_d2, real, k, 0.7, 0.05, 4, rng2, pull_away,
+                             shared_z)
         assert r.k == pytest.approx(k2, abs=1e-6)
     for a, b in zip(list(g.parameters()) + list(d.parameters()),
                     list(g2.parameters()) + list(d2.parameters())):

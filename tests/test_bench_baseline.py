@@ -18,8 +18,9 @@ def _pair(seed=0):
     return g, d, torch.optim.Adam(g.parameters(), lr=1e-3), torch.optim.Adam(d.parameters(), lr=1e-3)
 
 
+@pytest.mark.parametrize("shared_z", [False, True])
 @pytest.mark.parametrize("eta", [1, 2])
-def test_began_step_equals_the_naive_step(eta):
+def test_began_step_equals_the_naive_step(eta, shared_z):
     # Same z draws, same losses, same weights after three steps: began_step does less work, not
     # other work (one D call on real and G(z_D), no D weight gradients from L_G).
     g, d, opt_g, opt_d = _pair()
@@ -30,9 +31,9 @@ def test_began_step_equals_the_naive_step(eta):
     k = k2 = 0.3
     for _ in range(3):
         r = began.began_step(g, d, opt_g, opt_d, real, k, gamma=0.5, lambda_k=0.1, z_dim=4,
-                             eta=eta, rng=rng)
+                             eta=eta, rng=rng, shared_z=shared_z)
         k, k2 = r.k, naive_began_step(g2, d2, opt_g2, opt_d2, real, k2, gamma=0.5, lambda_k=0.1,
-                                      z_dim=4, eta=eta, rng=rng2)
+                                      z_dim=4, eta=eta, rng=rng2, shared_z=shared_z)
         assert k == pytest.approx(k2, abs=1e-7)
     for a, b in zip([*g.parameters(), *d.parameters()], [*g2.parameters(), *d2.parameters()]):
         assert torch.allclose(a, b, atol=1e-6)

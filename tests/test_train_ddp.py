@@ -18,18 +18,20 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def worker(rank: int, world_size: int, port: int, folder: str) -> None:
+def worker(rank: int, world_size: int, port: int, folder: str, extra=()) -> None:
     """One rank, set up as torchrun would (environment variables); the trainer starts gloo itself."""
     os.environ.update(RANK=str(rank), LOCAL_RANK=str(rank), WORLD_SIZE=str(world_size),
                       MASTER_ADDR="127.0.0.1", MASTER_PORT=str(port))
-    config = load_config("smoke", ["steps=6", "log_every=2", "checkpoint_every=3"])
+    config = load_config("smoke", ["steps=6", "log_every=2", "checkpoint_every=3", *extra])
     state = fit(config, f"{folder}/run{rank}", device="cpu", progress=False)
     torch.save({"generator": state.generator.state_dict(), "discriminator": state.discriminator.state_dict(),
                 "k": state.k, "z": state.z_rng.get_state()}, f"{folder}/rank{rank}.pt")
 
 
-def test_two_gloo_ranks_agree_on_weights_and_k(tmp_path):
-    mp.spawn(worker, args=(2, free_port(), str(tmp_path)), nprocs=2, join=True)
+# shared_z: the one-pass step (D once on real and fake, one backward for both players) under DDP.
+@pytest.mark.parametrize("extra", [(), ("shared_z=true",)], ids=["paper", "shared_z"])
+def test_two_gloo_ranks_agree_on_weights_and_k(tmp_path, extra):
+    mp.spawn(worker, args=(2, free_port(), str(tmp_path), extra), nprocs=2, join=True)
     rank0, rank1 = (torch.load(tmp_path / f"rank{r}.pt") for r in (0, 1))
     for name in ("generator", "discriminator"):
         for key, value in rank0[name].items():

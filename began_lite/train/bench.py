@@ -25,18 +25,23 @@ PEAK_SIZES = {"cpu": 1024, "cuda": 8192}  # square fp32 matmuls large enough to 
 
 
 def naive_began_step(generator, discriminator, opt_g, opt_d, real, k, *, gamma, lambda_k, z_dim,
-                     eta=1, rng=None) -> float:
+                     eta=1, rng=None, shared_z=False) -> float:
     """BEGAN's simultaneous update as a reader writes it from the paper; returns k_{t+1}.
 
     Separate D forwards for real, G(z_D) and G(z_G); L_G's backward also fills D's weight
     gradients (thrown away when D's are zeroed); two host syncs (.item()). Same numbers as
-    began_step, more work: the baseline `bench --baseline` compares against.
+    began_step, more work: the baseline `bench --baseline` compares against. shared_z: one z
+    for both (BEGAN-tensorflow), written the same way (three D forwards, two backward passes).
     """
     batch = real.shape[0]
     z_d = (torch.rand(batch, z_dim, generator=rng) * 2 - 1).to(real.device)
-    z_g = (torch.rand(batch, z_dim, generator=rng) * 2 - 1).to(real.device)
-    fake_d = generator(z_d).detach()
-    fake_g = generator(z_g)
+    if shared_z:
+        fake_g = generator(z_d)
+        fake_d = fake_g.detach()
+    else:
+        z_g = (torch.rand(batch, z_dim, generator=rng) * 2 - 1).to(real.device)
+        fake_d = generator(z_d).detach()
+        fake_g = generator(z_g)
     loss_real = (real - discriminator(real)).abs().pow(eta).mean()
     loss_fake_d = (fake_d - discriminator(fake_d)).abs().pow(eta).mean()
     loss_g = (fake_g - discriminator(fake_g)).abs().pow(eta).mean()
@@ -62,11 +67,13 @@ class Trainee:
 
 
 def optimised_step(trainee: Trainee, config: Config, real, dtype) -> None:
-    """One began_step on `trainee` (updates its k)."""
+    """One began_step on `trainee` (updates its k); the paper's L_G, without a pull-away term, as
+    the naive step has none."""
     trainee.k = began_step(trainee.generator, trainee.discriminator, trainee.opt_g,
                            trainee.opt_d, real, trainee.k, gamma=config.gamma,
                            lambda_k=config.lambda_k, z_dim=config.z_dim, eta=config.eta,
-                           rng=trainee.rng, autocast_dtype=dtype).k
+                           rng=trainee.rng, autocast_dtype=dtype,
+                           shared_z=config.shared_z).k
 
 
 def naive_step(trainee: Trainee, config: Config, real) -> None:
@@ -74,7 +81,7 @@ def naive_step(trainee: Trainee, config: Config, real) -> None:
     trainee.k = naive_began_step(trainee.generator, trainee.discriminator, trainee.opt_g,
                                  trainee.opt_d, real, trainee.k, gamma=config.gamma,
                                  lambda_k=config.lambda_k, z_dim=config.z_dim, eta=config.eta,
-                                 rng=trainee.rng)
+                                 rng=trainee.rng, shared_z=config.shared_z)
 
 
 def setup(config: Config, device):

@@ -38,6 +38,7 @@ class Config:
     lambda_k: float = 0.001         # proportional gain of the k_t controller
     eta: int = 1                    # L(v) = |v - D(v)|^eta, 1 or 2
     pull_away: float = 0.0          # weight of EBGAN's pull-away term in L_G (0: the paper)
+    shared_z: bool = False          # one z for D's and G's losses, as BEGAN-tensorflow: faster step
     lambda_rec: float = 1.0         # alpha-gan: lambda, the weight of ||x - G(E(x))||_1 in L_E, L_G
     code_hidden: int = 64           # alpha-gan: hidden units of the code discriminator's 2 layers
     lr: float = 1e-4                # Adam learning rate, for G and D
@@ -56,6 +57,8 @@ class Config:
     precision: str = "fp32"         # "fp32", "bf16" (torch.autocast on CPU and CUDA) or "auto"
     compile: bool = False           # torch.compile G and D (README: where it helps)
     channels_last: bool = True      # NHWC memory format on CUDA, where it speeds up convolutions
+    channels_last_cpu: bool = False  # NHWC weights on the CPU too: faster there (README), but other
+                                     # float sums, so off where the book's CPU runs are pinned
     num_workers: int = 0            # DataLoader worker processes
     num_threads: int = 0            # CPU threads (0: torch's default); 1 helps on a busy machine
 

@@ -169,10 +169,12 @@ def start_state(config: Config, run_dir: Path, context, resume: bool) -> TrainSt
 
 
 def place(module: torch.nn.Module, context, config: Config) -> torch.nn.Module:
-    """`module` on the run's device; NHWC memory on CUDA when config.channels_last; compiled in
-    place (same module, same state_dict keys) when config.compile."""
+    """`module` on the run's device; NHWC memory on CUDA when config.channels_last, on the CPU when
+    config.channels_last_cpu; compiled in place (same module, same state_dict keys) when
+    config.compile."""
     module = module.to(context.device)
-    if context.device.type == "cuda" and config.channels_last:
+    cuda = context.device.type == "cuda"
+    if config.channels_last if cuda else config.channels_last_cpu:
         module = module.to(memory_format=torch.channels_last)
     if config.compile:
         module.compile()
@@ -307,7 +309,7 @@ def one_step(state: TrainState, models, real: torch.Tensor, stop=None):
     """
     config, context = state.config, state.context
     real = real.to(context.device, non_blocking=True)
-    if context.device.type == "cuda" and config.channels_last:
+    if config.channels_last:
         real = real.contiguous(memory_format=torch.channels_last)
     if config.residual_steps:
         carry = carry_at(state.step, config.residual_steps)
@@ -325,7 +327,7 @@ def one_step(state: TrainState, models, real: torch.Tensor, stop=None):
                         rng=state.z_rng, autocast_dtype=state.autocast_dtype,
                         reduce_sum=distributed.make_reduce_sum(context),
                         flags=lambda: stop_flags(state, stop),
-                        pull_away_weight=config.pull_away)
+                        pull_away_weight=config.pull_away, shared_z=config.shared_z)
     state.step += 1
     state.k = result.k
     return result
