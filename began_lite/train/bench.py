@@ -3,7 +3,9 @@
 `benchmark` times began_lite's step alone. `baseline` times, in one process and interleaved,
 `naive_began_step` (the step a reader writes from the paper) against `began_step` on the same
 model and batch, counts each step's FLOPs with torch.utils.flop_counter, and measures this
-machine's fp32 matmul peak in the same run, so the ratios hold even on a busy machine.
+machine's fp32 matmul peak in the same run, so the ratios hold even on a busy machine. Both
+follow the config's z rule (shared_z: one z, BEGAN-tensorflow's one-pass step) and time the
+paper's L_G (no pull-away term).
 """
 import copy
 import platform
