@@ -24,8 +24,9 @@ def test_gpu_check_tiny_writes_a_passing_report(tmp_path, monkeypatch):
     report = json.loads((tmp_path / "report.json").read_text())
     assert report["tiny"] and report["ok"]
     measured = [row for row in report["bench"] if "skipped" not in row]
-    assert {(r["preset"], r["precision"]) for r in measured} == {
-        (p, q) for p in ("celeba64", "celeba128") for q in ("fp32", "bf16")}
+    assert {(r["preset"], r["precision"], r["z"]) for r in measured} == {
+        (p, q, z) for p in ("celeba64", "celeba128") for q in ("fp32", "bf16")
+        for z in ("paper", "shared")}
     assert all(r["images_per_second"] > 0 for r in measured)
     resume = report["kill_and_resume"]
     assert resume["killed_after_step"] is not None and resume["final_step"] == resume["steps"]

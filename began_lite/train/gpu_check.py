@@ -43,18 +43,24 @@ def versions() -> dict:
             "gpus": [torch.cuda.get_device_name(i) for i in range(torch.cuda.device_count())]}
 
 
+# (compile, shared_z) per row: the paper's step eager and compiled, and the one-pass step eager.
+STEP_VARIANTS = ((False, False), (True, False), (False, True))
+
+
 def bench_grid(tiny: bool, device: str) -> list[dict]:
-    """bench --baseline for celeba64 / celeba128 x fp32 / bf16 x compile off / on."""
+    """bench --baseline for celeba64 / celeba128 x fp32 / bf16 x STEP_VARIANTS."""
     rows = []
     for preset in ("celeba64", "celeba128"):
         for precision in ("fp32", "bf16"):
-            for compile_ in (False, True):
-                row = {"preset": preset, "precision": precision, "compile": compile_}
+            for compile_, shared_z in STEP_VARIANTS:
+                row = {"preset": preset, "precision": precision, "compile": compile_,
+                       "z": "shared" if shared_z else "paper"}
                 if tiny and compile_:
                     row["skipped"] = "compile is measured on the GPU run only (minutes on a CPU)"
                     rows.append(row)
                     continue
-                overrides = [f"precision={precision}", f"compile={str(compile_).lower()}"]
+                overrides = [f"precision={precision}", f"compile={str(compile_).lower()}",
+                             f"shared_z={str(shared_z).lower()}"]
                 config = load_config(preset, overrides + (TINY if tiny else []))
                 steps = (1, 1, 1) if tiny else (5, 3, 3)
                 result = baseline(config, steps=steps[0], warmup=steps[1], repeats=steps[2],
@@ -185,16 +191,16 @@ def report_markdown(report: dict) -> str:
              f"torch {report['versions']['torch']}, CUDA {report['versions']['cuda']}, "
              f"GPUs: {', '.join(report['versions']['gpus']) or 'none'}", "",
              "```", report["versions"]["nvidia_smi"].strip(), "```", "",
-             "| preset | precision | compile | images/s | peak memory GiB | speed-up vs naive |",
-             "| --- | --- | --- | --- | --- | --- |"]
+             "| preset | precision | compile | z | images/s | peak memory GiB | speed-up vs naive |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
     for row in report["bench"]:
+        head = f"| {row['preset']} | {row['precision']} | {row['compile']} | {row['z']} | "
         if "skipped" in row:
-            lines.append(f"| {row['preset']} | {row['precision']} | {row['compile']} | "
-                         f"skipped: {row['skipped']} | | |")
+            lines.append(f"{head}skipped: {row['skipped']} | | |")
             continue
         memory = f"{row['peak_memory_gib']:.2f}" if row["peak_memory_gib"] is not None else "-"
-        lines.append(f"| {row['preset']} | {row['precision']} | {row['compile']} | "
-                     f"{row['images_per_second']:.1f} | {memory} | {row['speedup']:.2f}x |")
+        lines.append(f"{head}{row['images_per_second']:.1f} | {memory} | "
+                     f"{row['speedup']:.2f}x |")
     resume, ddp, memory = report["kill_and_resume"], report["ddp"], report["memory_estimate"]
     lines += ["", f"Kill and resume: killed after step {resume['killed_after_step']}, ended at "
               f"step {resume['final_step']} of {resume['steps']}: "
