@@ -5,8 +5,9 @@ D's weights need the gradient of L_D = L(x) - k L(G(z)); G needs that of L_G = L
 backward pass is linear in the gradient it carries, and D mixes no samples (no batch norm), so
 one pass of L(x) + L(G(z)) carries, in each fake sample, exactly the L_G gradient that G needs.
 Inside `weight_grad_scales(scale)`, every F.conv2d and F.linear on a batch of len(scale) rows
-passes that gradient on to its input unchanged, but builds its weight and bias gradients from
-grad_output[b] * scale[b]; with scale = [1, ..., 1, -k, ..., -k] they are L_D's gradients.
+passes that gradient on to its input unchanged, but builds its weight and bias gradients as if
+grad_output[b] were scaled by scale[b]; with scale = [1, ..., 1, -k, ..., -k] they are L_D's
+gradients.
 The saving: no second backward pass through D for G, and one forward of 2B rows instead of two.
 """
 import contextlib
@@ -30,7 +31,12 @@ def _per_sample(scale: torch.Tensor, like: torch.Tensor) -> torch.Tensor:
 
 
 class _Conv2d(torch.autograd.Function):
-    """conv2d whose weight and bias gradients see grad_output scaled per sample."""
+    """conv2d whose weight and bias gradients see grad_output scaled per sample.
+
+    The weight gradient sums grad_output[b] x input[b] over samples, so scaling input[b] by
+    scale[b] scales it; the input gradient never reads the input, so one convolution_backward
+    call on the scaled input gives both. The bias gradient is scaled apart.
+    """
 
     @staticmethod
     def forward(ctx, x, weight, bias, scale, stride, padding, dilation, groups):
@@ -47,25 +53,19 @@ class _Conv2d(torch.autograd.Function):
         x, weight, scale = ctx.saved_tensors
         stride, padding, dilation, groups, has_bias, (w_dtype, b_dtype) = ctx.geometry
         grad = grad.to(x.dtype)
-
-        def conv_backward(grad_out, mask):
-            return torch.ops.aten.convolution_backward(
-                grad_out, x, weight, [weight.shape[0]] if has_bias else None, stride, padding,
-                dilation, False, [0, 0], groups, mask)
-
-        grad_x = grad_w = grad_b = None
-        if ctx.needs_input_grad[0]:
-            grad_x = conv_backward(grad, [True, False, False])[0]
-        if ctx.needs_input_grad[1] or (has_bias and ctx.needs_input_grad[2]):
-            _, grad_w, grad_b = conv_backward(grad * _per_sample(scale, grad),
-                                              [False, True, has_bias])
-            grad_w = grad_w.to(w_dtype)
-            grad_b = grad_b.to(b_dtype) if has_bias else None
-        return grad_x, grad_w, grad_b, None, None, None, None, None
+        scaled_x = x * _per_sample(scale, x)  # made here, not saved: no extra memory held
+        grad_x, grad_w, _ = torch.ops.aten.convolution_backward(
+            grad, scaled_x, weight, None, stride, padding, dilation, False, [0, 0], groups,
+            [ctx.needs_input_grad[0], ctx.needs_input_grad[1], False])
+        grad_b = None
+        if has_bias and ctx.needs_input_grad[2]:
+            grad_b = (grad.sum((2, 3)) * scale.to(grad.dtype)[:, None]).sum(0).to(b_dtype)
+        return (grad_x, None if grad_w is None else grad_w.to(w_dtype), grad_b,
+                None, None, None, None, None)
 
 
 class _Linear(torch.autograd.Function):
-    """linear whose weight and bias gradients see grad_output scaled per row."""
+    """linear whose weight and bias gradients see grad_output scaled per row (as _Conv2d)."""
 
     @staticmethod
     def forward(ctx, x, weight, bias, scale):
@@ -82,11 +82,10 @@ class _Linear(torch.autograd.Function):
         x, weight, scale = ctx.saved_tensors
         grad = grad.to(x.dtype)
         grad_x = grad @ weight if ctx.needs_input_grad[0] else None
-        scaled = grad * _per_sample(scale, grad)
-        grad_w = (scaled.T @ x).to(ctx.in_dtypes[0]) if ctx.needs_input_grad[1] else None
+        grad_w = (grad.T @ (x * _per_sample(scale, x))).to(ctx.in_dtypes[0]) if ctx.needs_input_grad[1] else None
         grad_b = None
         if ctx.has_bias and ctx.needs_input_grad[2]:
-            grad_b = scaled.sum(0).to(ctx.in_dtypes[1])
+            grad_b = (scale.to(grad.dtype) @ grad).to(ctx.in_dtypes[1])
         return grad_x, grad_w, grad_b, None
 
 
