@@ -2,8 +2,10 @@
 
 `mnist_classifier()` trains it once on MNIST's training split (the bundled 4,000 digits unless a
 full copy sits under `<root>/mnist`) with a fixed seed and caches the weights under
-`<book root>/.cache/`; later calls load the cache. Training is deterministic on a given machine,
-so a retrained classifier equals the cached one.
+`<book root>/.cache/`; later calls load the cache. Training is deterministic on a given machine
+but not across processors (their float kernels differ), so the book ships the classifier of the
+bundled digits under `<root>/classifier/` and uses it wherever its settings and data match: every
+machine then judges samples, chapter outputs and students' runs with the same weights.
 """
 import hashlib
 import json
@@ -19,6 +21,7 @@ from began_lite.files import atomic_path, find_book_root
 from began_lite.metrics.frechet import frechet_distance
 
 SETTINGS = {"width": 8, "feature_dim": 64, "epochs": 4, "batch_size": 64, "lr": 2e-3, "seed": 0}
+SHIPPED_DIR = "classifier"  # under the data root: the classifier of the bundled digits
 
 
 class MnistClassifier(nn.Module):
@@ -148,7 +151,8 @@ def cache_path(settings: dict, data_source: str, cache_dir=None) -> Path:
 
 
 def mnist_classifier(root="data", cache_dir=None, device="cpu", progress=False, **settings):
-    """The MNIST feature classifier: loaded from the cache, else trained (seeded) and cached.
+    """The MNIST feature classifier: from the cache, else the shipped copy, else trained (seeded)
+    and cached.
 
     `settings` override SETTINGS (width, feature_dim, epochs, batch_size, lr, seed); its
     `.accuracy` holds the val and test accuracies measured right after training.
@@ -161,6 +165,10 @@ def mnist_classifier(root="data", cache_dir=None, device="cpu", progress=False, 
     train = load_mnist("train", 32, root)
     path = cache_path(settings, train.source, cache_dir)
     model = _load_cached(path, settings, device)
+    if model is None:
+        model = _load_cached(Path(root) / SHIPPED_DIR / path.name, settings, device)
+        if model is not None:
+            model.source = "shipped"
     if model is None:
         model = train_classifier(train.images, train.labels, settings, device, progress)
         model.accuracy = {split: classifier_accuracy(model, *load_mnist(split, 32, root)[:2])
