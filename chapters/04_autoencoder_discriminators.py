@@ -238,7 +238,8 @@ print(f"blank images reconstructed better than real digits: "
 from began_lite.data.images import resize
 
 ref_generator, _, ref_config, ref_numbers = load_reference("mnist32")
-print(f"reference: {ref_config.steps} steps at {ref_config.image_size} px, n = {ref_config.n}, "
+print(f"reference: {ref_config.steps} steps at {ref_config.image_size} px, "
+      f"D n = {ref_config.n}, G n = {ref_config.generator_n or ref_config.n}, "
       f"gamma = {ref_config.gamma}, lambda_k = {ref_config.lambda_k}, eta = {ref_config.eta}")
 print("evaluate:", summary_line(ref_numbers))
 reference = resize(draw_samples(ref_generator, ref_config.z_dim, B["eval_count"]),

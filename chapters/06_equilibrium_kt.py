@@ -321,7 +321,8 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 # the reference model is replaced when a better one is trained
 ref_generator, _, ref_config, ref_numbers = load_reference("mnist32")
-print(f"reference: {ref_config.steps} steps at {ref_config.image_size} px, n = {ref_config.n}, "
+print(f"reference: {ref_config.steps} steps at {ref_config.image_size} px, "
+      f"D n = {ref_config.n}, G n = {ref_config.generator_n or ref_config.n}, "
       f"gamma = {ref_config.gamma}, lambda_k = {ref_config.lambda_k}")
 print("evaluate:", summary_line(ref_numbers))
 print(f"reference L(G(z)) / L(x) on held-out digits: "

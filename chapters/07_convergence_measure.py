@@ -173,7 +173,8 @@ plt.show()
 # NBVAL_IGNORE_OUTPUT
 # the reference model is replaced when a better one is trained
 ref_generator, _, ref_config, ref_numbers = load_reference("mnist32")
-print(f"reference: {ref_config.steps} steps at {ref_config.image_size} px, n = {ref_config.n}, "
+print(f"reference: {ref_config.steps} steps at {ref_config.image_size} px, "
+      f"D n = {ref_config.n}, G n = {ref_config.generator_n or ref_config.n}, "
       f"gamma = {ref_config.gamma}, eta = {ref_config.eta}")
 print(evaluate_table(ref_numbers))
 plt.figure(figsize=(7, 2.2))
@@ -204,7 +205,11 @@ plt.show()
 # covariance. `began_lite.metrics.mnist_classifier()` trains the classifier once on MNIST's
 # training split (the 4,000 bundled digits, or a full copy in `data/mnist`): three conv layers and
 # a 64-unit feature layer, under ten seconds on one CPU core, with a fixed seed. It caches the
-# weights under `.cache/` in the book's folder, and later calls load them.
+# weights under `.cache/` in the book's folder, and later calls load them. A seeded training run
+# still ends with slightly different weights on another processor, so for the bundled digits the
+# book ships the classifier it was written with (`data/classifier/`), and every machine judges
+# with those weights; the line below says whether they came from the cache, the shipped copy or a
+# fresh training run.
 
 # %%
 # NBVAL_IGNORE_OUTPUT

@@ -343,27 +343,29 @@ def preset_row(name):
     S_, C_ = config.image_size, config.channels
     with torch.device("meta"):
         g, d = nets.build_began(S_, C_, config.n, config.h, config.z_dim, config.repeat,
-                                config.skip)
+                                config.skip, config.generator_n, config.generator_repeat)
     return (config, nets.count_parameters(g), nets.count_parameters(d),
             flops_per_image(g, (config.z_dim,)), flops_per_image(d, (C_, S_, S_)))
 
 
 rows = {name: preset_row(name) for name in ("mnist", "cifar10", "celeba64", "celeba128")}
-print(f"{'preset':>9} {'px':>4} {'C':>2} {'n':>4} {'h':>3} {'z':>3} {'rep':>3} {'skip':>5} "
-      f"{'G params':>11} {'D params':>11} {'G GFLOPs':>9} {'D GFLOPs':>9}")
+print(f"{'preset':>9} {'px':>4} {'C':>2} {'n':>4} {'G n':>4} {'h':>3} {'z':>3} {'rep':>3} "
+      f"{'skip':>5} {'G params':>11} {'D params':>11} {'G GFLOPs':>9} {'D GFLOPs':>9}")
 for name, (cfg, g_count, d_count, g_flops, d_flops) in rows.items():
-    print(f"{name:>9} {cfg.image_size:>4} {cfg.channels:>2} {cfg.n:>4} {cfg.h:>3} {cfg.z_dim:>3} "
+    print(f"{name:>9} {cfg.image_size:>4} {cfg.channels:>2} {cfg.n:>4} "
+          f"{cfg.generator_n or cfg.n:>4} {cfg.h:>3} {cfg.z_dim:>3} "
           f"{cfg.repeat:>3} {cfg.skip!s:>5} {g_count:>11,} {d_count:>11,} {g_flops / 1e9:>9.3f} "
           f"{d_flops / 1e9:>9.3f}")
 g_cli, d_cli = build_networks(load_config("celeba64"))
 assert (nets.count_parameters(g_cli), nets.count_parameters(d_cli)) == rows["celeba64"][1:3]
 
 # %% [markdown]
-# The FLOPs columns are one forward pass per image; a training step adds the backward passes
-# and runs $D$ on both real and generated images. From the 64 px to the 128 px preset the
-# discriminator's cost grows by the factor printed below: four times the pixels, and twice the
-# filters, so four times the weights per conv. Exercise 2 asks you to predict the ratio for the
-# *same* $n$.
+# `n` is $D$'s width and `G n` the generator's: the mnist preset unbalances the pair, its $G$
+# twice as wide as its $D$ (chapter 13 trains such pairs). The FLOPs columns are one forward
+# pass per image; a training step adds the backward passes and runs $D$ on both real and
+# generated images. From the 64 px to the 128 px preset the discriminator's cost grows by the
+# factor printed below: four times the pixels, and twice the filters, so four times the weights
+# per conv. Exercise 2 asks you to predict the ratio for the *same* $n$.
 
 # %%
 print(f"D FLOPs, celeba128 / celeba64: {rows['celeba128'][4] / rows['celeba64'][4]:.2f}; "
@@ -523,10 +525,11 @@ for size in B["rf_sizes"]:
 # The centre unit's support is exactly the computed field. The corner unit's is smaller because
 # zero padding cuts its window at the border. Every window is wider than the stride between
 # neighbouring units ($S/8$ pixels), so neighbouring units overlap. With `repeat` 2 one unit sees
-# about three quarters of the image side at every size (the fractions printed above), with
-# `repeat` 1 (the mnist preset) about a third: repeats, not only depth, widen the view. The last
-# column of that table is the compression the embedding has to achieve: $N_x / N_h$ pixel values
-# per unit of $h$, from 32 for the mnist preset to 768 for the 128 px model.
+# about three quarters of the image side at every size (the fractions printed above); with
+# `repeat` 1 the same recursion gives 11 px at 32 px, about a third: repeats, not only depth,
+# widen the view. The last column of that table is the compression the embedding has to
+# achieve: $N_x / N_h$ pixel values per unit of $h$, from 16 for the mnist preset to 768 for the
+# 128 px model.
 #
 # ## Summary
 #

@@ -75,8 +75,8 @@ G, D, config, ref_numbers = load_reference("mnist32", root=DATA, device=device)
 G.requires_grad_(False)  # only codes are optimised in this chapter, never weights
 D.requires_grad_(False)
 z_dim, size = config.z_dim, config.image_size
-print(f"reference model: {size} px, z_dim {z_dim}, h {config.h}, n {config.n}, trained for "
-      f"{ref_numbers['step']} steps")
+print(f"reference model: {size} px, z_dim {z_dim}, h {config.h}, D n {config.n}, "
+      f"G n {config.generator_n or config.n}, trained for {ref_numbers['step']} steps")
 raw = draw_samples(G, z_dim, B["grey_samples"], device=device, clamp=False)
 print(f"G's linear output: {(raw.abs() > 1).float().mean().item():.1%} of the pixels of "
       f"{len(raw)} samples lie outside [-1, 1], by "

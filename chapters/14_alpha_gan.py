@@ -342,13 +342,12 @@ print(table(quick))
 
 # %% [markdown]
 # At 16 px the classifier sees shrunken digits: real digits themselves get a confident label
-# only 0.43 of the time and an FD of 547.65 against the test digits, so read the model's rows
+# only 0.42 of the time and an FD of 515.79 against the test digits, so read the model's rows
 # against the real row above them, not against the 32 px numbers of 14.6. The quick run's
-# samples cover 8 of 10 classes, the largest (2s) at 0.25, but the classifier is confident on
-# only 0.09 of them (0.21 of the real digits' share), at an FD of 560.59. Its reconstructions
-# are blurred digits: 0.60 of them are labelled 1 (the classifier's answer for blurred digits,
-# see the `mnist` preset's header), their diversity is 0.309 against 0.467 for the digits they
-# reconstruct and their FD 942.52. A run this short is too short to judge alpha-GAN by; the
+# samples cover 8 of 10 classes, the largest (2s) at 0.26, but the classifier is confident on
+# only 0.09 of them (0.22 of the real digits' share), at an FD of 531.49. Its reconstructions
+# are blurred digits: 0.57 of them are labelled 1 (the classifier's answer for blurred digits),
+# their diversity is 0.310 against 0.467 for the digits they reconstruct and their FD 889.26. A run this short is too short to judge alpha-GAN by; the
 # reference model below trained the preset for 2,000 steps at 32 px.
 #
 # ## 14.6 What the preset reaches: the reference model
@@ -382,12 +381,12 @@ for name, result in (("real digits", {"model": ref_numbers["real"]}),
           f"{row['confident_share']:>10.2f}{row['frechet_distance']:>8.1f}{row['diversity']:>10.3f}")
 
 # %% [markdown]
-# The alpha-GAN reference, 2,000 steps of the preset at 32 px, covers 9 of 10 classes with none
-# above 0.21, at a Fréchet distance of 72.2 against 278.5 for BEGAN's reference, and the
-# classifier is confident on 0.34 of its samples against 0.13 of BEGAN's. Both are still far from
-# the real digits (4.1 and 0.81); in the figure above, most samples are broken strokes. Its
+# The alpha-GAN reference, 2,000 steps of the preset at 32 px, covers 8 of 10 classes with none
+# above 0.22, at a Fréchet distance of 75.2 against 227.8 for BEGAN's reference, and the
+# classifier is confident on 0.34 of its samples against 0.28 of BEGAN's. Both are still far from
+# the real digits (4.0 and 0.81); in the figure above, most samples are broken strokes. Its
 # reconstructions of held-out digits are another matter: all 10 classes, none above 0.12,
-# recognised with confidence 0.73 of the time, FD 24.8, and in the figure they are hard to tell
+# recognised with confidence 0.73 of the time, FD 23.5, and in the figure they are hard to tell
 # from the digits they reconstruct. $G$'s reconstruction term gives it a signal from the pixels
 # of every training image, which BEGAN's $G$ never gets (chapter 15 trains the three models side
 # by side). Each row is one run from one seed: the table shows where two recipes ended, not how
@@ -445,8 +444,8 @@ plt.show()
 #   every loss and every weight.
 # - The book's trainer trains it with BEGAN's loop (`model = "alpha-gan"` in the preset), and
 #   `evaluate` judges its samples and its reconstructions of held-out digits.
-# - On these digits the shipped reference reaches a Fréchet distance of 72.2 against BEGAN's
-#   278.5, with 9 of 10 classes covered and a confident share of 0.34 against BEGAN's 0.13 (real
+# - On these digits the shipped reference reaches a Fréchet distance of 75.2 against BEGAN's
+#   227.8, with 8 of 10 classes covered and a confident share of 0.34 against BEGAN's 0.28 (real
 #   digits: 0.81). Its reconstructions of held-out digits are far better than its samples.
 # - $C$ pulls $E$'s codes towards $\mathcal{N}(0, I)$: pooled, the reference's codes follow the
 #   prior, but $C$ still tells them apart (0.624 against 0.384), and samples drawn from the prior

@@ -118,7 +118,7 @@ print("GAN settings:", B["gan"])
 
 # %%
 contenders = compare.contenders(B["began_preset"], B["alpha_preset"], B["gan"],
-                                {"num_threads": B["threads"]}, DATA)
+                                {"num_threads": B["threads"], "precision": "fp32"}, DATA)
 presets = {"BEGAN": B["began_preset"], "alpha-GAN": B["alpha_preset"]}
 for contender in contenders:
     sizes = ", ".join(f"{name} {count_parameters(net):,}"

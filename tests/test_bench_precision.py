@@ -69,3 +69,11 @@ def test_measure_precisions_times_both(monkeypatch):
     from began_lite.train.bench import measure_precisions
     rates = measure_precisions(load_config("smoke", ["batch_size=4"]), "cpu", steps=1, repeats=1)
     assert set(rates) == {"fp32", "bf16"} and min(rates.values()) > 0
+
+
+def test_machine_key_tells_generator_shapes_apart():
+    # An unbalanced pair costs another step than the balanced one: its measurement is its own.
+    cpu = torch.device("cpu")
+    keys = {precision.machine_key(load_config("smoke", overrides), cpu)
+            for overrides in ([], ["generator_n=16"], ["generator_repeat=2"])}
+    assert len(keys) == 3

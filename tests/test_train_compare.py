@@ -20,7 +20,8 @@ from began_lite.train.loop import fit
 
 pytestmark = pytest.mark.usefixtures("one_torch_thread")
 DATA = book_root() / "data"
-TINY = {"n": 4, "h": 8, "z_dim": 8, "batch_size": 4, "code_hidden": 8, "num_threads": 1}
+TINY = {"n": 4, "generator_n": 0, "h": 8, "z_dim": 8, "batch_size": 4, "code_hidden": 8,
+        "num_threads": 1, "precision": "fp32"}
 TINY_GAN = {"n": 4, "z_dim": 8, "batch_size": 4}
 
 

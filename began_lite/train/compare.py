@@ -86,7 +86,7 @@ class Trained:
 def contenders(began_preset: str, alpha_preset: str, gan: dict, overrides: dict,
                data_root) -> list[Contender]:
     """GAN, BEGAN and alpha-GAN: the two presets (read with load_config) with `overrides`
-    (budget keys only: threads, logging), and the GAN from `gan` (GanSettings' keys)."""
+    (budget keys only: threads, precision, logging), and the GAN from `gan` (GanSettings' keys)."""
     unknown = set(gan) - set(GanSettings.__dataclass_fields__)
     if unknown:
         raise UserError(f"unknown GAN setting(s) {', '.join(sorted(unknown))}; valid: "

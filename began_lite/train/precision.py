@@ -35,7 +35,7 @@ def machine_key(config, device: torch.device) -> str:
     return (f"{device.type}:{name or platform.machine()}|torch {torch.__version__}|"
             f"threads {threads}|{config.image_size}px c{config.channels} n{config.n} "
             f"h{config.h} z{config.z_dim} r{config.repeat} skip{int(config.skip)} "
-            f"b{config.batch_size}")
+            f"G n{config.generator_n} r{config.generator_repeat} b{config.batch_size}")
 
 
 def cache_path():
