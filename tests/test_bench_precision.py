@@ -77,3 +77,13 @@ def test_machine_key_tells_generator_shapes_apart():
     keys = {precision.machine_key(load_config("smoke", overrides), cpu)
             for overrides in ([], ["generator_n=16"], ["generator_repeat=2"])}
     assert len(keys) == 3
+
+
+def test_machine_key_names_the_processor(monkeypatch):
+    # Two processors that Linux calls by the same architecture keep their own measurements.
+    config, cpu = load_config("smoke"), torch.device("cpu")
+    keys = set()
+    for name in ("AMD EPYC 7B13", "Intel(R) Xeon(R) Processor"):
+        monkeypatch.setattr(precision, "cpu_name", lambda name=name: name)
+        keys.add(precision.machine_key(config, cpu))
+    assert len(keys) == 2 and any("AMD EPYC 7B13" in key for key in keys)

@@ -8,7 +8,6 @@ follow the config's z rule (shared_z: one z, BEGAN-tensorflow's one-pass step) a
 paper's L_G (no pull-away term).
 """
 import copy
-import platform
 import statistics
 import time
 
@@ -21,7 +20,7 @@ from began_lite.train import distributed
 from began_lite.train.checkpoint import build_networks
 from began_lite.train.config import Config
 from began_lite.train.loop import adam, place
-from began_lite.train.precision import resolve_precision
+from began_lite.train.precision import cpu_name, resolve_precision
 
 PEAK_SIZES = {"cpu": 1024, "cuda": 8192}  # square fp32 matmuls large enough to reach the peak
 
@@ -238,17 +237,6 @@ def describe_device(device: torch.device) -> str:
     if device.type == "cuda":
         return f"cuda ({torch.cuda.get_device_name(device)})"
     return f"cpu ({cpu_name()})"
-
-
-def cpu_name() -> str:
-    """The processor's model name (from /proc/cpuinfo on Linux)."""
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
 
 
 def reset_peak_memory(device: torch.device) -> None:
