@@ -195,6 +195,11 @@ def my_alpha_gan_step(nets, optimizers, x, z_dim, lam, rng):
     return {key: value.item() for key, value in losses.items()}
 
 
+def within(difference, tolerance=1e-6):
+    """A difference as "< 1e-06" when it is float32 rounding (its digits differ by processor)."""
+    return f"< {tolerance:.0e}" if difference < tolerance else f"{difference:.1e}"
+
+
 mine_nets, theirs_nets = list(copy.deepcopy(networks).values()), list(networks.values())
 adam = lambda nets: [torch.optim.Adam(net.parameters(), B["check_lr"], betas=ADAM_BETAS)
                      for net in nets]
@@ -209,12 +214,13 @@ for t, batch in enumerate(batches):
     weights = {name: max((a - b).abs().max().item() for a, b in zip(m.parameters(), o.parameters()))
                for name, m, o in zip(NETWORKS, mine_nets, theirs_nets)}
     print(f"step {t + 1}: L_D {result.loss_d:.4f}, L_C {result.loss_c:.4f}; largest |loss "
-          f"difference| {losses:.1e}; |weight difference| "
-          + ", ".join(f"{name} {value:.1e}" for name, value in weights.items()))
+          f"difference| {within(losses)}; |weight difference| "
+          + ", ".join(f"{name} {within(value)}" for name, value in weights.items()))
 
 # %% [markdown]
-# The two versions agree to float32 rounding in every loss and in every weight of the four
-# networks after each step, so the few lines above are what the trainer runs.
+# The two versions agree to float32 rounding (below $10^{-6}$; the rounding's own digits differ
+# from one processor to another, so they are not printed) in every loss and in every weight of
+# the four networks after each step, so the few lines above are what the trainer runs.
 #
 # ## 14.4 Training with the book's trainer
 #
