@@ -156,6 +156,11 @@ def my_alpha_gan_losses(E, G, D, C, x, z, lam):
             "loss_c": (-torch.log(c(z)) - torch.log(1 - c(z_hat))).mean()}
 
 
+def within(difference, tolerance=1e-6):
+    """A difference as "< 1e-06" when it is float32 rounding (its digits differ by processor)."""
+    return f"< {tolerance:.0e}" if difference < tolerance else f"{difference:.1e}"
+
+
 reals = load_mnist("train", S, root=DATA).images
 x = reals[:B["check_batch"]]
 z = sample_prior(len(x), z_dim, torch.Generator().manual_seed(B["seed"]))
@@ -163,7 +168,7 @@ mine = my_alpha_gan_losses(*networks.values(), x, z, B["check_lambda_rec"])
 theirs = alpha_gan_losses(*networks.values(), x, z, B["check_lambda_rec"])
 for key, value in mine.items():
     print(f"{key:<9} from scratch {value.item():>9.5f}   began_lite {getattr(theirs, key).item():>9.5f}"
-          f"   |difference| {abs(value.item() - getattr(theirs, key).item()):.1e}")
+          f"   |difference| {within(abs(value.item() - getattr(theirs, key).item()))}")
 
 # %%
 worst = max(abs(value.item() - getattr(theirs, key).item()) for key, value in mine.items())
@@ -193,11 +198,6 @@ def my_alpha_gan_step(nets, optimizers, x, z_dim, lam, rng):
             weight.grad = g
         optimizer.step()
     return {key: value.item() for key, value in losses.items()}
-
-
-def within(difference, tolerance=1e-6):
-    """A difference as "< 1e-06" when it is float32 rounding (its digits differ by processor)."""
-    return f"< {tolerance:.0e}" if difference < tolerance else f"{difference:.1e}"
 
 
 mine_nets, theirs_nets = list(copy.deepcopy(networks).values()), list(networks.values())
