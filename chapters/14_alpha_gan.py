@@ -166,12 +166,13 @@ x = reals[:B["check_batch"]]
 z = sample_prior(len(x), z_dim, torch.Generator().manual_seed(B["seed"]))
 mine = my_alpha_gan_losses(*networks.values(), x, z, B["check_lambda_rec"])
 theirs = alpha_gan_losses(*networks.values(), x, z, B["check_lambda_rec"])
+differences = {key: abs(value.item() - getattr(theirs, key).item()) for key, value in mine.items()}
 for key, value in mine.items():
     print(f"{key:<9} from scratch {value.item():>9.5f}   began_lite {getattr(theirs, key).item():>9.5f}"
-          f"   |difference| {within(abs(value.item() - getattr(theirs, key).item()))}")
+          f"   |difference| {within(differences[key])}")
 
 # %%
-worst = max(abs(value.item() - getattr(theirs, key).item()) for key, value in mine.items())
+worst = max(differences.values())
 print(f"largest difference {'below' if worst < 1e-5 else 'ABOVE'} 1e-5")
 
 # %% [markdown]
